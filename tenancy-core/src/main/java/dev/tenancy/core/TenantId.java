@@ -1,0 +1,100 @@
+package dev.tenancy.core;
+
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The identity of a tenant: a UUID, compared by value.
+ *
+ * <p>Parsing is strict: only the canonical 36-character hyphenated form is accepted (either case), so
+ * {@code "1-1-1-1-1"} — which {@link UUID#fromString(String)} happily accepts — is refused, and the nil UUID is
+ * refused because an all-zero id is what uninitialised code produces, never a real tenant.
+ *
+ * @param value the UUID inside
+ */
+public record TenantId(UUID value) implements Comparable<TenantId> {
+
+  private static final UUID NIL = new UUID(0L, 0L);
+
+  /**
+   * Validates the UUID.
+   *
+   * @throws TenantValidationException if {@code value} is the nil UUID
+   */
+  public TenantId {
+    Objects.requireNonNull(value, "value");
+    if (NIL.equals(value)) {
+      throw new TenantValidationException("tenantId", "The nil UUID is not a tenant id; generate ids with TenantId.random()");
+    }
+  }
+
+  /**
+   * Wraps a UUID.
+   *
+   * @param value a non-nil UUID
+   * @return the tenant id
+   */
+  public static TenantId of(UUID value) {
+    return new TenantId(value);
+  }
+
+  /**
+   * Parses the canonical text form {@code xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}.
+   *
+   * @param text the text to parse
+   * @return the tenant id
+   * @throws TenantValidationException if the text is not a canonical UUID
+   */
+  public static TenantId of(String text) {
+    Objects.requireNonNull(text, "text");
+    if (!isCanonical(text)) {
+      throw new TenantValidationException("tenantId",
+          "A tenant id must be a UUID in the form xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx (36 hex digits and hyphens)");
+    }
+    return new TenantId(UUID.fromString(text));
+  }
+
+  /**
+   * Tells whether a text is a well-formed tenant id, without throwing.
+   *
+   * @param text any text
+   * @return {@code true} if {@link #of(String)} would accept it
+   */
+  public static boolean isValid(String text) {
+    return text != null && isCanonical(text) && !NIL.equals(UUID.fromString(text));
+  }
+
+  /**
+   * Creates a fresh random (version 4) tenant id.
+   *
+   * @return a new id
+   */
+  public static TenantId random() {
+    return new TenantId(UUID.randomUUID());
+  }
+
+  private static boolean isCanonical(String text) {
+    if (text.length() != 36) {
+      return false;
+    }
+    for (int i = 0; i < 36; i++) {
+      char c = text.charAt(i);
+      boolean hyphenPosition = i == 8 || i == 13 || i == 18 || i == 23;
+      if (hyphenPosition ? c != '-' : Character.digit(c, 16) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public int compareTo(TenantId other) {
+    return value.compareTo(other.value);
+  }
+
+  /** @return the canonical lower-case text form */
+  @Override
+  public String toString() {
+    return value.toString();
+  }
+}
