@@ -84,7 +84,7 @@ final class ConfigurationKeys {
   static String apiVersion(String version) {
     if (version.isEmpty() || version.length() > 32 || !version.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
       throw new TenantValidationException("apiVersion",
-          "Invalid API version '" + version + "': 1 to 32 letters, digits, '.', '_' or '-', such as 2025-01 or v2");
+          "Invalid apiVersion '" + version + "': 1 to 32 letters, digits, '.', '_' or '-', such as 2025-01 or v2");
     }
     return version;
   }
