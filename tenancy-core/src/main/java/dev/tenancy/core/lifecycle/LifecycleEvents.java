@@ -33,7 +33,8 @@ final class LifecycleEvents {
       try {
         listener.onEvent(event);
       } catch (RuntimeException e) {
-        LOG.warn("Tenant lifecycle listener {} failed on {} for tenant {}; the change stands and the failure is ignored",
+        LOG.warn("Tenant lifecycle listener {} failed on {} for tenant {}; the change stands, the failure is "
+            + "ignored",
             listener, type, tenant.id(), e);
       }
     }

@@ -22,7 +22,6 @@ import dev.tenancy.core.spi.ProvisioningRecord;
 import dev.tenancy.core.spi.ProvisioningRecord.Operation;
 import dev.tenancy.core.spi.ProvisioningRecord.State;
 import dev.tenancy.core.spi.ProvisioningStep;
-import dev.tenancy.core.spi.TenantEvent;
 import dev.tenancy.core.spi.TenantLifecycleListener;
 import dev.tenancy.core.spi.TenantStore;
 import java.time.Clock;
@@ -69,7 +68,6 @@ public final class TenantService {
   public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
 
   private static final Logger LOG = LoggerFactory.getLogger(TenantService.class);
-  private static final int UPDATE_ATTEMPTS = 5;
 
   private final TenantStore store;
   private final TenantConfigurationResolver resolver;
@@ -77,6 +75,7 @@ public final class TenantService {
   private final Duration retention;
   private final LifecycleEvents events;
   private final Provisioner provisioner;
+  private final TenantChanges changes;
 
   private TenantService(Builder builder, List<ProvisioningStep> steps) {
     this.store = Objects.requireNonNull(builder.store, "store");
@@ -85,6 +84,7 @@ public final class TenantService {
     this.retention = builder.retention == null ? DEFAULT_RETENTION : builder.retention;
     this.events = new LifecycleEvents(builder.listeners, clock);
     this.provisioner = new Provisioner(store, resolver, clock, steps, events);
+    this.changes = new TenantChanges(store, resolver.catalog(), clock, retention, events);
   }
 
   /**
@@ -276,59 +276,7 @@ public final class TenantService {
   private Tenant update(TenantId id, TenantUpdate update, boolean strictStatus) {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(update, "update");
-    PlatformAccess access = access();
-    Long expected = update.expectedVersion();
-    ConcurrentTenantModificationException lost = null;
-    for (int attempt = 0; attempt < (expected == null ? UPDATE_ATTEMPTS : 1); attempt++) {
-      Tenant current = store.findById(id).orElseThrow(() -> new TenantNotFoundException(id.toString()));
-      if (expected != null && current.version() != expected) {
-        throw new ConcurrentTenantModificationException(id, expected, current.version());
-      }
-      TenantStatus target = update.status();
-      if (target != null && (strictStatus || target != current.status())) {
-        current.status().requireTransitionTo(id, target);
-      }
-      requireChangeable(current);
-      Tenant changed = update.applyTo(current, resolver.catalog(), clock.instant(), retention);
-      if (changed == current) {
-        return current;
-      }
-      Tenant stored;
-      try {
-        stored = store.update(changed);
-      } catch (ConcurrentTenantModificationException e) {
-        if (expected != null) {
-          throw e;
-        }
-        lost = e;
-        continue;
-      }
-      publishChanges(current, stored, access);
-      return stored;
-    }
-    throw Objects.requireNonNull(lost, "lost");
-  }
-
-  private static void requireChangeable(Tenant current) {
-    if (current.status() == TenantStatus.PROVISIONING) {
-      throw new TenantConflictException("Tenant " + current.id() + " is still being provisioned; wait until "
-          + "create returns, or end a stuck run with TenantService.resumeProvisioning");
-    }
-    if (current.status() == TenantStatus.DELETED) {
-      throw new TenantConflictException("Tenant " + current.id() + " was purged; its DELETED record is a tombstone "
-          + "that cannot change");
-    }
-  }
-
-  private void publishChanges(Tenant previous, Tenant stored, @Nullable PlatformAccess access) {
-    if (!previous.displayName().equals(stored.displayName())
-        || !previous.configuration().equals(stored.configuration())) {
-      events.publish(TenantEvent.Type.UPDATED, stored, previous, null, access);
-    }
-    if (previous.status() != stored.status()) {
-      events.publish(TenantEvent.Type.STATUS_CHANGED, stored, previous,
-          previous.status() + " -> " + stored.status(), access);
-    }
+    return changes.apply(id, update, strictStatus, access());
   }
 
   // ---------------------------------------------------------------- removing

@@ -41,8 +41,8 @@ class ProvisioningCompensationTest {
   void create_stepFails_undoesFailedAndCompletedStepsInReverseAndLeavesNothing(int failing) {
     steps.get(failing).provisionFailure = new IOException("disk full");
 
-    ProvisioningFailedException failure = catchThrowableOfType(
-        () -> service.create(NewTenant.of("acme", "Acme")), ProvisioningFailedException.class);
+    ProvisioningFailedException failure = catchThrowableOfType(ProvisioningFailedException.class,
+        () -> service.create(NewTenant.of("acme", "Acme")));
 
     assertThat(failure).isNotNull();
     assertThat(failure.rolledBack()).isTrue();
@@ -74,8 +74,8 @@ class ProvisioningCompensationTest {
     steps.get(2).provisionFailure = new IOException("quota exceeded");
     steps.get(1).deprovisionFailure = new IOException("schema locked");
 
-    ProvisioningFailedException failure = catchThrowableOfType(
-        () -> service.create(NewTenant.of("acme", "Acme")), ProvisioningFailedException.class);
+    ProvisioningFailedException failure = catchThrowableOfType(ProvisioningFailedException.class,
+        () -> service.create(NewTenant.of("acme", "Acme")));
 
     assertThat(failure.rolledBack()).isFalse();
     assertThat(failure.step()).isEqualTo("s2");
@@ -106,8 +106,8 @@ class ProvisioningCompensationTest {
   void resumeFinish_afterFailedCompensation_runsEveryStepAgainAndServes() {
     steps.get(2).provisionFailure = new IOException("quota exceeded");
     steps.get(0).deprovisionFailure = new IOException("schema locked");
-    ProvisioningFailedException failure = catchThrowableOfType(
-        () -> service.create(NewTenant.of("acme", "Acme")), ProvisioningFailedException.class);
+    ProvisioningFailedException failure = catchThrowableOfType(ProvisioningFailedException.class,
+        () -> service.create(NewTenant.of("acme", "Acme")));
     steps.get(2).provisionFailure = null;
     log.clear();
 

@@ -78,8 +78,8 @@ class TenantBulkTest {
   void bulk_moreThanAThousandItems_isRefusedAsAWhole() {
     List<BulkItem> items = Collections.nCopies(TenantService.MAX_BULK_ITEMS + 1, BulkItem.tenant("alpha"));
 
-    TenantValidationException failure = catchThrowableOfType(() -> service.bulk(BulkOperation.ACTIVATE, items),
-        TenantValidationException.class);
+    TenantValidationException failure = catchThrowableOfType(TenantValidationException.class,
+        () -> service.bulk(BulkOperation.ACTIVATE, items));
 
     assertThat(failure.field()).isEqualTo("items");
   }

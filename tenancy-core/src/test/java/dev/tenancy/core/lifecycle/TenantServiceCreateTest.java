@@ -104,8 +104,8 @@ class TenantServiceCreateTest {
   @ParameterizedTest(name = "{1}")
   @MethodSource("invalidRequests")
   void create_invalidField_throwsValidationNamingFieldAndStoresNothing(NewTenant request, String field) {
-    TenantValidationException failure = catchThrowableOfType(() -> service.create(request),
-        TenantValidationException.class);
+    TenantValidationException failure = catchThrowableOfType(TenantValidationException.class,
+        () -> service.create(request));
 
     assertThat(failure).isNotNull();
     assertThat(failure.field()).isEqualTo(field);

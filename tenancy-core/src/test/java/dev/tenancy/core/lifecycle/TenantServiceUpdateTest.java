@@ -73,9 +73,9 @@ class TenantServiceUpdateTest {
     Tenant tenant = service.create(NewTenant.of("acme", "Acme"));
     service.update(tenant.id(), TenantUpdate.none().withDisplayName("Acme 2"));
 
-    ConcurrentTenantModificationException failure = catchThrowableOfType(() -> service.update(tenant.id(),
-        TenantUpdate.none().withDisplayName("Acme 3").expectingVersion(tenant.version())),
-        ConcurrentTenantModificationException.class);
+    ConcurrentTenantModificationException failure = catchThrowableOfType(
+        ConcurrentTenantModificationException.class, () -> service.update(tenant.id(),
+            TenantUpdate.none().withDisplayName("Acme 3").expectingVersion(tenant.version())));
 
     assertThat(failure.expectedVersion()).isEqualTo(tenant.version());
     assertThat(failure.actualVersion()).isEqualTo(tenant.version() + 1);
@@ -159,8 +159,8 @@ class TenantServiceUpdateTest {
   void update_toProvisioningOrDeleted_isRefusedPointingToCreateOrDelete() {
     Tenant cancelled = service.delete(service.create(NewTenant.of("acme", "Acme")).id(), false);
 
-    TenantValidationException failure = catchThrowableOfType(() -> service.update(cancelled.id(),
-        TenantUpdate.none().withStatus(TenantStatus.DELETED)), TenantValidationException.class);
+    TenantValidationException failure = catchThrowableOfType(TenantValidationException.class,
+        () -> service.update(cancelled.id(), TenantUpdate.none().withStatus(TenantStatus.DELETED)));
 
     assertThat(failure.field()).isEqualTo("status");
     assertThat(failure).hasMessageContaining("delete");
@@ -171,10 +171,11 @@ class TenantServiceUpdateTest {
   void update_invalidFieldOrUnknownTenant_throwsTypedExceptions() {
     Tenant tenant = service.create(NewTenant.of("acme", "Acme"));
 
-    assertThat(catchThrowableOfType(() -> service.update(tenant.id(), TenantUpdate.none().withTier("gold")),
-        TenantValidationException.class).field()).isEqualTo("tier");
-    assertThat(catchThrowableOfType(() -> service.update(tenant.id(), TenantUpdate.none().withDisplayName("")),
-        TenantValidationException.class).field()).isEqualTo("displayName");
+    assertThat(catchThrowableOfType(TenantValidationException.class,
+        () -> service.update(tenant.id(), TenantUpdate.none().withTier("gold"))).field()).isEqualTo("tier");
+    assertThat(catchThrowableOfType(TenantValidationException.class,
+        () -> service.update(tenant.id(), TenantUpdate.none().withDisplayName(""))).field())
+        .isEqualTo("displayName");
     assertThatThrownBy(() -> service.update(TenantId.random(), TenantUpdate.none().withDisplayName("X")))
         .isInstanceOf(TenantNotFoundException.class);
     assertThat(service.find(tenant.id())).contains(tenant);
