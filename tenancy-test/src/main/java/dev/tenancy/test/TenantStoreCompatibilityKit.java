@@ -301,9 +301,9 @@ public abstract class TenantStoreCompatibilityKit {
     TenantId first = TenantId.random();
     TenantId second = TenantId.random();
     ProvisioningRecord running = new ProvisioningRecord(first, ProvisioningRecord.Operation.PROVISION,
-        ProvisioningRecord.State.RUNNING, List.of("schema"), null, CREATED);
+        ProvisioningRecord.State.RUNNING, List.of("schema"), null, CREATED, TenantStatus.ACTIVE);
     ProvisioningRecord failed = new ProvisioningRecord(second, ProvisioningRecord.Operation.DEPROVISION,
-        ProvisioningRecord.State.FAILED, List.of(), "step 'keys' failed: timeout", CREATED.plusSeconds(1));
+        ProvisioningRecord.State.FAILED, List.of(), "step 'keys' failed: timeout", CREATED.plusSeconds(1), null);
 
     store.saveProvisioningRecord(running);
     store.saveProvisioningRecord(failed);
@@ -313,7 +313,7 @@ public abstract class TenantStoreCompatibilityKit {
     assertThat(store.listProvisioningRecords()).containsExactlyInAnyOrder(running, failed);
 
     ProvisioningRecord progressed = new ProvisioningRecord(first, ProvisioningRecord.Operation.PROVISION,
-        ProvisioningRecord.State.COMPENSATING, List.of("schema", "data-key"), "seed failed", CREATED.plusSeconds(2));
+        ProvisioningRecord.State.COMPENSATING, List.of("schema", "data-key"), "seed failed", CREATED.plusSeconds(2), TenantStatus.ACTIVE);
     store.saveProvisioningRecord(progressed);
     assertThat(store.findProvisioningRecord(first)).contains(progressed);
     assertThat(store.listProvisioningRecords()).hasSize(2);

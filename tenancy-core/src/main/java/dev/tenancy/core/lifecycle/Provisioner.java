@@ -74,7 +74,7 @@ final class Provisioner {
         throw ProvisioningFailedException.rolledBack(tenant.id(), tenant.slug(), step.name(), e);
       }
       done.add(step.name());
-      journal(tenant.id(), Operation.PROVISION, State.RUNNING, done, null);
+      journal(tenant.id(), Operation.PROVISION, State.RUNNING, done, null, target);
       events.publish(TenantEvent.Type.PROVISIONING_STEP_COMPLETED, tenant, null, step.name(), access);
     }
     Tenant serving = store.update(tenant.withStatus(target, clock.instant()));
@@ -91,7 +91,10 @@ final class Provisioner {
    */
   void rollBack(Tenant tenant, List<String> completed, @Nullable ProvisioningStep failed,
       @Nullable Exception cause, @Nullable PlatformAccess access) {
-    journal(tenant.id(), Operation.PROVISION, State.COMPENSATING, completed, cause == null ? null : describe(cause));
+    // Keep the status the run was heading for, so a FINISH after a stuck compensation still ends where it should.
+    TenantStatus target = store.findProvisioningRecord(tenant.id()).map(ProvisioningRecord::targetStatus).orElse(null);
+    journal(tenant.id(), Operation.PROVISION, State.COMPENSATING, completed, cause == null ? null : describe(cause),
+        target);
     List<ProvisioningStep> undo = new ArrayList<>();
     if (failed != null) {
       undo.add(failed);
@@ -106,7 +109,7 @@ final class Provisioner {
         runStep(info, tenant, step, false);
       } catch (Exception e) {
         journal(tenant.id(), Operation.PROVISION, State.FAILED, completed,
-            "undoing step '" + step.name() + "' failed: " + describe(e));
+            "undoing step '" + step.name() + "' failed: " + describe(e), target);
         restoreInterrupt(e);
         if (cause == null) {
           throw ProvisioningFailedException.rollBackStuck(tenant.id(), tenant.slug(), step.name(), e);
@@ -132,7 +135,7 @@ final class Provisioner {
   Tenant purge(Tenant cancelled, List<String> alreadyDone, @Nullable PlatformAccess access) {
     TenantInfo info = scopeFor(cancelled);
     List<String> done = new ArrayList<>(alreadyDone);
-    journal(cancelled.id(), Operation.DEPROVISION, State.RUNNING, done, null);
+    journal(cancelled.id(), Operation.DEPROVISION, State.RUNNING, done, null, null);
     List<ProvisioningStep> reversed = new ArrayList<>(steps.values());
     Collections.reverse(reversed);
     for (ProvisioningStep step : reversed) {
@@ -143,12 +146,12 @@ final class Provisioner {
         runStep(info, cancelled, step, false);
       } catch (Exception e) {
         journal(cancelled.id(), Operation.DEPROVISION, State.FAILED, done,
-            "step '" + step.name() + "' failed: " + describe(e));
+            "step '" + step.name() + "' failed: " + describe(e), null);
         restoreInterrupt(e);
         throw ProvisioningFailedException.purgeStuck(cancelled.id(), cancelled.slug(), step.name(), e);
       }
       done.add(step.name());
-      journal(cancelled.id(), Operation.DEPROVISION, State.RUNNING, done, null);
+      journal(cancelled.id(), Operation.DEPROVISION, State.RUNNING, done, null, null);
     }
     Instant now = clock.instant();
     Tenant deleted = store.update(cancelled.withStatus(TenantStatus.DELETED, now).withPurgeAfter(null, now));
@@ -173,7 +176,7 @@ final class Provisioner {
     }
     // A PROVISIONING tenant without a journal crashed before its first step was journaled: nothing ran yet.
     ProvisioningRecord journal = found.isPresent() ? found.get()
-        : journal(id, Operation.PROVISION, State.RUNNING, List.of(), null);
+        : journal(id, Operation.PROVISION, State.RUNNING, List.of(), null, null);
     requireKnownSteps(journal);
     if (journal.operation() == Operation.DEPROVISION) {
       return resumePurge(tenant, journal, resolution, access);
@@ -189,8 +192,10 @@ final class Provisioner {
     if (resolution == TenantService.Resolution.FINISH) {
       // After a compensation started, completed steps may be half-undone: run them all again (steps are idempotent).
       List<String> done = journal.state() == State.RUNNING ? journal.completedSteps() : List.of();
-      journal(id, Operation.PROVISION, State.RUNNING, done, null);
-      return Optional.of(runForward(tenant, done, TenantStatus.TRIAL, access));
+      // A journal written before the target was recorded resumes into TRIAL: the status that serves least.
+      TenantStatus target = journal.targetStatus() == null ? TenantStatus.TRIAL : journal.targetStatus();
+      journal(id, Operation.PROVISION, State.RUNNING, done, null, target);
+      return Optional.of(runForward(tenant, done, target, access));
     }
     ProvisioningStep next = steps.values().stream()
         .filter(step -> !journal.completedSteps().contains(step.name()))
@@ -224,8 +229,9 @@ final class Provisioner {
 
   /** Writes the journal and returns it. */
   ProvisioningRecord journal(TenantId id, Operation operation, State state, List<String> done,
-      @Nullable String lastError) {
-    ProvisioningRecord record = new ProvisioningRecord(id, operation, state, done, lastError, clock.instant());
+      @Nullable String lastError, @Nullable TenantStatus target) {
+    ProvisioningRecord record =
+        new ProvisioningRecord(id, operation, state, done, lastError, clock.instant(), target);
     store.saveProvisioningRecord(record);
     return record;
   }

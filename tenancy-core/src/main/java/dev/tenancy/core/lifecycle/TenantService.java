@@ -123,7 +123,7 @@ public final class TenantService {
     Tenant tenant = request.toProvisioningTenant(TenantId.random(), resolver.catalog(), clock.instant());
     resolver.resolve(tenant);
     // Journal before record: a crash in between leaves a journal without a tenant, which resume simply clears.
-    provisioner.journal(tenant.id(), Operation.PROVISION, State.RUNNING, List.of(), null);
+    provisioner.journal(tenant.id(), Operation.PROVISION, State.RUNNING, List.of(), null, target);
     try {
       store.insert(tenant);
     } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package dev.tenancy.core.spi;
 
 import dev.tenancy.core.TenantId;
+import dev.tenancy.core.TenantStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -16,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param completedSteps the names of the steps that finished, in order
  * @param lastError the message of the last failure, or {@code null}
  * @param updatedAt when the journal was last written
+ * @param targetStatus for a provisioning run, the status the tenant gets when it finishes ({@code TRIAL} or
+ *     {@code ACTIVE}); {@code null} when unknown or for a deprovisioning run
  */
 public record ProvisioningRecord(
     TenantId tenantId,
@@ -23,7 +26,8 @@ public record ProvisioningRecord(
     State state,
     List<String> completedSteps,
     @Nullable String lastError,
-    Instant updatedAt) {
+    Instant updatedAt,
+    @Nullable TenantStatus targetStatus) {
 
   /** Checks and copies. */
   public ProvisioningRecord {

@@ -58,6 +58,7 @@ class ProvisioningCrashRecoveryTest {
       assertThat(journal.operation()).isEqualTo(ProvisioningRecord.Operation.PROVISION);
       assertThat(journal.state()).isEqualTo(ProvisioningRecord.State.RUNNING);
       assertThat(journal.completedSteps()).containsExactly("s0", "s1");
+      assertThat(journal.targetStatus()).isEqualTo(TenantStatus.ACTIVE);
     });
   }
 
@@ -66,7 +67,8 @@ class ProvisioningCrashRecoveryTest {
     Tenant finished = service(freshSteps).resumeProvisioning(crashed.id(), TenantService.Resolution.FINISH)
         .orElseThrow();
 
-    assertThat(finished.status().isServing()).isTrue();
+    assertThat(finished.status()).as("the status asked for at create time, kept in the journal")
+        .isEqualTo(TenantStatus.ACTIVE);
     assertThat(finished.id()).isEqualTo(crashed.id());
     assertThat(store.findById(crashed.id())).contains(finished);
     assertThat(store.listProvisioningRecords()).isEmpty();
