@@ -40,6 +40,8 @@ import org.slf4j.helpers.NOPMDCAdapter;
  * <p>Scopes are bound to the thread that opened them. JMH runs {@code @Setup}/{@code @TearDown} of a
  * {@link Scope#Thread} state on the benchmark thread itself; the states below check that at every iteration and fail
  * the run if it ever stops being true, and closing a scope from another thread would throw.
+ *
+ * <p>The class and its states are not {@code final} because JMH's generated code subclasses them.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
