@@ -2,6 +2,7 @@ package dev.tenancy.core;
 
 import java.util.Objects;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The identity of a tenant: a UUID, compared by value.
@@ -10,22 +11,24 @@ import java.util.UUID;
  * {@code "1-1-1-1-1"} — which {@link UUID#fromString(String)} happily accepts — is refused, and the nil UUID is
  * refused because an all-zero id is what uninitialised code produces, never a real tenant.
  *
- * @param value the UUID inside
+ *
+ * <p>A value class rather than a record only so that it can keep its canonical text: the id is rendered into the
+ * logging MDC on every scope entry, and rendering a UUID each time costs more than the scope itself.
  */
-public record TenantId(UUID value) implements Comparable<TenantId> {
+public final class TenantId implements Comparable<TenantId> {
 
   private static final UUID NIL = new UUID(0L, 0L);
 
-  /**
-   * Validates the UUID.
-   *
-   * @throws TenantValidationException if {@code value} is the nil UUID
-   */
-  public TenantId {
+  private final UUID value;
+  private final String text;
+
+  private TenantId(UUID value) {
     Objects.requireNonNull(value, "value");
     if (NIL.equals(value)) {
       throw new TenantValidationException("tenantId", "The nil UUID is not a tenant id; generate ids with TenantId.random()");
     }
+    this.value = value;
+    this.text = value.toString();
   }
 
   /**
@@ -33,6 +36,7 @@ public record TenantId(UUID value) implements Comparable<TenantId> {
    *
    * @param value a non-nil UUID
    * @return the tenant id
+   * @throws TenantValidationException if {@code value} is the nil UUID
    */
   public static TenantId of(UUID value) {
     return new TenantId(value);
@@ -87,14 +91,29 @@ public record TenantId(UUID value) implements Comparable<TenantId> {
     return true;
   }
 
+  /** @return the UUID inside */
+  public UUID value() {
+    return value;
+  }
+
   @Override
   public int compareTo(TenantId other) {
     return value.compareTo(other.value);
   }
 
+  @Override
+  public boolean equals(@Nullable Object other) {
+    return other instanceof TenantId id && value.equals(id.value);
+  }
+
+  @Override
+  public int hashCode() {
+    return value.hashCode();
+  }
+
   /** @return the canonical lower-case text form */
   @Override
   public String toString() {
-    return value.toString();
+    return text;
   }
 }
