@@ -37,7 +37,7 @@ import javax.sql.DataSource;
 public final class RowLevelSecurity extends IsolationStrategy {
 
   /** The setting the policies read when none is configured. */
-  public static final String DEFAULT_SETTING = "tenancy.tenant_id";
+  public static final String DEFAULT_SETTING = RlsPolicies.DEFAULT_SETTING;
 
   private final DataSource pool;
   private final String setting;

@@ -11,6 +11,8 @@ import dev.tenancy.core.NoTenantException;
 import dev.tenancy.core.TenantContext;
 import dev.tenancy.core.TenantInfo;
 import dev.tenancy.core.TenantScope;
+import dev.tenancy.jdbc.verify.IsolationReport;
+import dev.tenancy.jdbc.verify.IsolationVerifier;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -212,6 +214,14 @@ class RowLevelSecurityIT {
         assertThat(names(raw)).isEmpty();
       }
     }
+  }
+
+  @Test
+  void fixtureBuiltWithRlsPolicies_passesTheIsolationVerifier() throws Exception {
+    IsolationReport report = IsolationVerifier.forPostgres().applicationRole(fixture.appRole)
+        .verify(fixture.database.adminDataSource());
+    assertThat(report.findings()).isEmpty();
+    assertThat(report.tenantTables()).isNotEmpty();
   }
 
   @Test
