@@ -70,7 +70,13 @@ final class PostgresChangeListener implements AutoCloseable {
       try (Connection connection = dataSource.getConnection()) {
         listen(connection);
         backoff = FIRST_BACKOFF;
-        receive(connection.unwrap(PGConnection.class));
+        try {
+          receive(connection.unwrap(PGConnection.class));
+        } catch (SQLException e) {
+          revealFailureToPool(connection);
+          throw e;
+        }
+        unlisten(connection);
       } catch (SQLException | RuntimeException e) {
         stopTrusting();
         if (isClosed()) {
@@ -116,6 +122,28 @@ final class PostgresChangeListener implements AutoCloseable {
           invalidate(notification.getParameter());
         }
       }
+    }
+  }
+
+  /**
+   * A pooled connection goes back still subscribed otherwise, and the driver would buffer every later notification
+   * in memory for whoever borrows it next.
+   */
+  private static void unlisten(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("UNLISTEN *");
+    }
+  }
+
+  /**
+   * The failure happened on the unwrapped driver connection, which a pool does not watch: without this, the pool would
+   * take the dead connection back as healthy and hand it straight to our next attempt.
+   */
+  private static void revealFailureToPool(Connection connection) {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("SELECT 1");
+    } catch (SQLException expected) {
+      LOG.debug("Listener connection confirmed broken: {}", expected.getMessage());
     }
   }
 
