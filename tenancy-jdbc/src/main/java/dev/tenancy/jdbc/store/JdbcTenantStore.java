@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * lookup is not a query. On PostgreSQL every write sends {@code NOTIFY tenancy_tenant_changed} in its own transaction
  * (so it is delivered only if it commits), and a background thread holding one dedicated connection with
  * {@code LISTEN} invalidates the changed tenant on every instance — a suspension or a limit change bites everywhere
- * at once. While that connection is down the cache is bypassed, and it is cleared on reconnect, because notifications
- * sent meanwhile are lost. The TTL ({@link Builder#cacheTtl}, default 5 s) is the fallback, and the only mechanism on
+ * at once. Until that connection is listening, and whenever it is down, the cache is bypassed (reads query the
+ * database), and it is cleared on reconnect, because notifications sent meanwhile are lost. The TTL ({@link Builder#cacheTtl}, default 5 s) is the fallback, and the only mechanism on
  * H2. The listener's connection is taken from the store's DataSource for the store's life: size a pool one larger.
  *
  * <p><b>Consistency.</b> A slug is unique (also ignoring case); of concurrent inserts of one slug exactly one wins and

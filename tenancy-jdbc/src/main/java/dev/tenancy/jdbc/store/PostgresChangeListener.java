@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -30,7 +31,7 @@ final class PostgresChangeListener implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PostgresChangeListener.class);
   /** How long one wait for notifications lasts: bounds how long {@link #close()} takes. */
-  private static final int POLL_MILLIS = 250;
+  private static final int POLL_MILLIS = 100;
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
@@ -40,6 +41,7 @@ final class PostgresChangeListener implements AutoCloseable {
   private final Thread thread;
   private volatile boolean listening;
   private volatile int backendPid;
+  private final AtomicLong received = new AtomicLong();
 
   PostgresChangeListener(DataSource dataSource, TenantCache cache, String threadName) {
     this.dataSource = dataSource;
@@ -57,6 +59,11 @@ final class PostgresChangeListener implements AutoCloseable {
   /** @return whether a LISTEN is established right now, so every change will be announced */
   boolean listening() {
     return listening;
+  }
+
+  /** @return how many change notifications were handled so far (for operators and tests) */
+  long notificationsReceived() {
+    return received.get();
   }
 
   /** @return the server process id of the listening connection (for operators and tests), 0 before the first */
@@ -120,6 +127,7 @@ final class PostgresChangeListener implements AutoCloseable {
       for (PGNotification notification : notifications) {
         if (CHANNEL.equals(notification.getName())) {
           invalidate(notification.getParameter());
+          received.incrementAndGet();
         }
       }
     }

@@ -20,7 +20,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,17 +35,29 @@ class JdbcTenantStoreNotificationIT {
 
   private static final Duration ONE_HOUR = Duration.ofHours(1);
 
-  private PostgresSupport postgres;
+  private static PostgresSupport postgres;
   private HikariDataSource poolA;
   private HikariDataSource poolB;
   private JdbcTenantStore instanceA;
   private JdbcTenantStore instanceB;
 
+  @BeforeAll
+  static void createDatabase() {
+    postgres = PostgresSupport.createDatabase();
+  }
+
+  @AfterAll
+  static void dropDatabase() throws SQLException {
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  /** Tests share the database but use distinct slugs; each gets two fresh instances. */
   @BeforeEach
   void startTwoInstances() {
-    postgres = PostgresSupport.createDatabase();
-    poolA = JdbcTenantStorePostgresIT.pool(postgres);
-    poolB = JdbcTenantStorePostgresIT.pool(postgres);
+    poolA = JdbcTenantStorePostgresIT.pool(postgres, 3);
+    poolB = JdbcTenantStorePostgresIT.pool(postgres, 3);
     instanceA = JdbcTenantStore.builder().dataSource(poolA).cacheTtl(ONE_HOUR).build();
     instanceB = JdbcTenantStore.builder().dataSource(poolB).cacheTtl(ONE_HOUR).build();
     awaitListening(instanceA);
@@ -51,17 +65,16 @@ class JdbcTenantStoreNotificationIT {
   }
 
   @AfterEach
-  void stopInstances() throws SQLException {
+  void stopInstances() {
     instanceA.close();
     instanceB.close();
     poolA.close();
     poolB.close();
-    postgres.close();
   }
 
   @Test
   void suspend_throughInstanceA_isSeenByInstanceBWithinOneSecond() {
-    Tenant tenant = instanceA.insert(activeTenant("acme"));
+    Tenant tenant = insertThroughA(activeTenant("acme"));
     warm(instanceB, tenant);
     renameBehindTheStores(tenant, "Renamed by hand");
     assertThat(instanceB.findById(tenant.id()).orElseThrow().displayName())
@@ -87,7 +100,7 @@ class JdbcTenantStoreNotificationIT {
 
   @Test
   void remove_throughInstanceA_isSeenByInstanceBWithinOneSecond() {
-    Tenant tenant = instanceA.insert(activeTenant("initech"));
+    Tenant tenant = insertThroughA(activeTenant("initech"));
     warm(instanceB, tenant);
 
     instanceA.remove(tenant.id());
@@ -104,7 +117,7 @@ class JdbcTenantStoreNotificationIT {
    */
   @Test
   void listenerConnectionTerminated_reconnectsForgetsItsCacheAndStillSeesLaterChanges() {
-    Tenant tenant = instanceA.insert(activeTenant("umbrella"));
+    Tenant tenant = insertThroughA(activeTenant("umbrella"));
     warm(instanceB, tenant);
     renameBehindTheStores(tenant, "Renamed while nobody was told");
     PostgresChangeListener listener = instanceB.changeListener().orElseThrow();
@@ -157,6 +170,18 @@ class JdbcTenantStoreNotificationIT {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     return new Tenant(TenantId.random(), TenantSlug.of(slug), "Tenant " + slug, TenantStatus.ACTIVE,
         TenantConfiguration.ofTier("pro"), now, now, 0L, null);
+  }
+
+  /**
+   * Inserts through instance A and waits until B has heard of it, so that the announcement of the insert cannot
+   * arrive after the test warmed B's cache and evict it.
+   */
+  private Tenant insertThroughA(Tenant tenant) {
+    PostgresChangeListener listener = instanceB.changeListener().orElseThrow();
+    long before = listener.notificationsReceived();
+    Tenant stored = instanceA.insert(tenant);
+    await().atMost(1, TimeUnit.SECONDS).until(() -> listener.notificationsReceived() > before);
+    return stored;
   }
 
   private static void awaitListening(JdbcTenantStore store) {

@@ -28,13 +28,14 @@ class JdbcTenantStorePostgresIT extends TenantStoreCompatibilityKit {
   @BeforeAll
   static void startDatabase() {
     postgres = PostgresSupport.createDatabase();
-    pool = pool(postgres);
+    pool = pool(postgres, 10);
   }
 
-  static HikariDataSource pool(PostgresSupport postgres) {
+  static HikariDataSource pool(PostgresSupport postgres, int size) {
     HikariConfig config = new HikariConfig();
     config.setDataSource(postgres.adminDataSource());
-    config.setMaximumPoolSize(12);
+    config.setMaximumPoolSize(size);
+    config.setMinimumIdle(1);
     config.setPoolName("store-it");
     return new HikariDataSource(config);
   }
