@@ -18,7 +18,9 @@ import org.jspecify.annotations.Nullable;
  * query each per TTL, and a newly created tenant is announced like any other change).
  *
  * <p>Freshness has two guards. A load stores its result only if no invalidation happened while it was reading (a
- * generation counter), so a read that raced a change can never re-insert the old value after the change was announced.
+ * generation counter), so a read that raced a change can never re-insert the old value after the change was announced
+ * — Caffeine makes a single-key invalidation wait for a load of that key, but clearing the whole cache does not reach
+ * loads still in flight.
  * And while the change feed is down ({@link #trusted(boolean) trusted(false)}) the cache is bypassed altogether,
  * because changes made meanwhile would not be announced.
  */
