@@ -1,0 +1,4 @@
+CREATE TABLE notes (
+    id   UUID         NOT NULL PRIMARY KEY,
+    body VARCHAR(200) NOT NULL
+);
