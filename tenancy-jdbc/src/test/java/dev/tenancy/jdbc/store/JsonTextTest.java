@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The JSON subset the store keeps configuration and step lists in. */
+/** The JSON text the store keeps configuration and step lists in. */
 class JsonTextTest {
 
   @Test
@@ -34,10 +34,10 @@ class JsonTextTest {
   }
 
   @Test
-  void read_malformedText_throwsWithThePosition() {
-    for (String bad : List.of("", "{", "{\"a\":}", "[1,]", "\"open", "{\"a\":1} x", "1.5", "{a:1}", "\"\\x\"")) {
+  void read_malformedText_throwsIllegalArgument() {
+    for (String bad : List.of("", "{", "{\"a\":}", "[1,]", "\"open", "{\"a\":1} x", "{a:1}", "\"\\x\"")) {
       assertThatThrownBy(() -> JsonText.read(bad)).as(bad)
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Malformed JSON at character");
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Malformed JSON");
     }
   }
 }
