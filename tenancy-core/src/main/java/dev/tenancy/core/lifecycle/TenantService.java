@@ -136,7 +136,7 @@ public final class TenantService {
   /**
    * Finishes or rolls back a provisioning (or purge) run that did not end: a crash, or a compensation that failed.
    * Works on any instance over the same store, as long as it has the same steps. Finishing a provisioning moves the
-   * tenant to {@code TRIAL} (the journal does not keep the requested initial status). Call it only for runs whose
+   * tenant to the initial status its creator asked for, which the journal keeps. Call it only for runs whose
    * process is gone, e.g. from {@link #pendingProvisioning()} at start-up.
    *
    * @param id the tenant
