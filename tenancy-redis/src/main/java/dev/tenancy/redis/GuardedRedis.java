@@ -33,6 +33,7 @@ final class GuardedRedis implements AutoCloseable {
   private final @Nullable QuotaStore fallback;
   private final long timeoutNanos;
   private final long retryMillis;
+  private volatile boolean closed;
 
   GuardedRedis(RedisConnector connector, Availability availability, FailurePolicy policy,
       @Nullable QuotaStore fallback, long timeoutNanos, long retryMillis) {
@@ -46,6 +47,7 @@ final class GuardedRedis implements AutoCloseable {
 
   /** Runs the operation and waits for its answer on the caller's thread, at most the command timeout. */
   <T> T call(Op<T> op) {
+    requireOpen();
     long startedAt = availability.now();
     if (!availability.mayTry(startedAt)) {
       return withoutRedis(op, null);
@@ -71,6 +73,7 @@ final class GuardedRedis implements AutoCloseable {
    * {@link QuotaStoreUnavailableException}; the fallback then runs on the thread that completed the stage.
    */
   <T> CompletionStage<T> submit(Op<T> op) {
+    requireOpen();
     long startedAt = availability.now();
     if (!availability.mayTry(startedAt)) {
       try {
@@ -94,8 +97,6 @@ final class GuardedRedis implements AutoCloseable {
     try {
       CompletionStage<T> stage = redis != null ? op.redis().apply(redis) : connector.connect().thenCompose(op.redis());
       return stage.toCompletableFuture();
-    } catch (IllegalStateException e) {
-      throw e;
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -134,8 +135,15 @@ final class GuardedRedis implements AutoCloseable {
     return cause;
   }
 
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("This RedisQuotaStore is closed; build a new one to use Redis again");
+    }
+  }
+
   @Override
   public void close() {
+    closed = true;
     connector.close();
   }
 }
