@@ -1,6 +1,10 @@
 package dev.tenancy.redis;
 
 import dev.tenancy.core.spi.QuotaStore;
+import io.lettuce.core.RedisBusyException;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisLoadingException;
+import io.lettuce.core.RedisReadOnlyException;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -10,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs one operation on Redis within the command timeout, and applies the failure policy when Redis cannot answer:
@@ -17,6 +23,8 @@ import org.jspecify.annotations.Nullable;
  * {@link QuotaStoreUnavailableException} (FAIL_CLOSED) — never a raw Lettuce exception.
  */
 final class GuardedRedis implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RedisQuotaStore.class);
 
   /**
    * One store operation, as Redis runs it and as the fallback store runs it.
@@ -103,8 +111,34 @@ final class GuardedRedis implements AutoCloseable {
   }
 
   private <T> T failed(Op<T> op, Throwable cause) {
-    availability.failed(cause);
-    return withoutRedis(op, cause);
+    if (isOutage(cause)) {
+      availability.failed(cause);
+      return withoutRedis(op, cause);
+    }
+    LOG.error("Redis at {} refused a quota operation: {}", connector.target(), cause.toString());
+    if (policy == FailurePolicy.FAIL_OPEN && fallback != null) {
+      return op.fallback().apply(fallback);
+    }
+    String target = connector.target();
+    throw new QuotaStoreUnavailableException(target, "Redis at " + target + " refused the operation on this key ("
+        + cause + "); the quota check is denied. Another program may write keys under this store's keyPrefix: give "
+        + "the store a prefix of its own.", cause);
+  }
+
+  /**
+   * Whether a failure means Redis as a whole cannot serve (unreachable, timed out, loading, busy, read-only replica,
+   * out of memory...), as opposed to an error reply about one key (a key of the wrong type), which must not send every
+   * tenant to the failure policy.
+   */
+  static boolean isOutage(Throwable cause) {
+    if (!(cause instanceof RedisCommandExecutionException)
+        || cause instanceof RedisBusyException || cause instanceof RedisLoadingException
+        || cause instanceof RedisReadOnlyException) {
+      return true;
+    }
+    String message = String.valueOf(cause.getMessage());
+    return message.startsWith("OOM") || message.startsWith("MASTERDOWN") || message.startsWith("MISCONF")
+        || message.startsWith("NOREPLICAS") || message.startsWith("CLUSTERDOWN") || message.startsWith("TRYAGAIN");
   }
 
   private <T> T withoutRedis(Op<T> op, @Nullable Throwable cause) {
@@ -133,6 +167,11 @@ final class GuardedRedis implements AutoCloseable {
       cause = cause.getCause();
     }
     return cause;
+  }
+
+  /** @return whether Redis is considered available (no outage since the last successful call) */
+  boolean isAvailable() {
+    return availability.isAvailable();
   }
 
   private void requireOpen() {

@@ -206,6 +206,16 @@ public final class RedisQuotaStore implements QuotaStore, AutoCloseable {
     return redis.submit(commands.activeLeases(key));
   }
 
+  /**
+   * Whether Redis is in use: false from the first failure of an outage until a probe gets an answer again. Suits a
+   * health indicator; a store on a Redis that was never reached reports true until its first call.
+   *
+   * @return whether the store currently answers from Redis rather than by its failure policy
+   */
+  public boolean isAvailable() {
+    return redis.isAvailable();
+  }
+
   /** Closes the connection, and the client too if the store created it; idempotent. Calls after it throw. */
   @Override
   public void close() {

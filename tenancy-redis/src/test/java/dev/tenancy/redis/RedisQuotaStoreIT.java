@@ -170,6 +170,25 @@ class RedisQuotaStoreIT {
     }
   }
 
+  /**
+   * An error reply about one key (here: another program wrote a string where the store keeps a lease set) must fail
+   * that call by the policy, but must not mark Redis unavailable and send every tenant to the failure policy.
+   */
+  @Test
+  void acquireLease_keyOfAnotherType_failsThatCallButRedisStaysAvailable() {
+    RecordingListener listener = new RecordingListener();
+    RedisQuotaStore store = redis.storeBuilder("wrongtype:").listener(listener).build();
+    stores.add(store);
+    redis.commands().set(redis.prefix() + "wrongtype:l:users", "not a sorted set");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> store.acquireLease("users", "alice", 5, Duration.ofMinutes(1)))
+        .isInstanceOf(QuotaStoreUnavailableException.class).hasMessageContaining("WRONGTYPE")
+        .hasMessageContaining("keyPrefix");
+    assertThat(store.isAvailable()).isTrue();
+    assertThat(store.acquireLease("other-users", "alice", 5, Duration.ofMinutes(1))).isTrue();
+    assertThat(listener.unavailable).hasValue(0);
+  }
+
   private static org.assertj.core.data.Offset<Long> withinMillis(long millis) {
     return org.assertj.core.data.Offset.offset(millis);
   }

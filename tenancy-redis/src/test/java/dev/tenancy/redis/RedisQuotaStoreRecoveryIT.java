@@ -76,6 +76,7 @@ class RedisQuotaStoreRecoveryIT {
     assertThat(fallback.calls()).isEqualTo(5);
     assertThat(inRedis()).isEqualTo("1");
     assertThat(listener.unavailable).hasValue(1);
+    assertThat(store.isAvailable()).isFalse();
 
     proxy.restore();
     await().atMost(Duration.ofSeconds(10)).until(() -> {
@@ -86,6 +87,7 @@ class RedisQuotaStoreRecoveryIT {
     assertThat(inRedis()).isEqualTo("2");
     assertThat(listener.unavailable).hasValue(1);
     assertThat(listener.recovered).hasValue(1);
+    assertThat(store.isAvailable()).isTrue();
   }
 
   @Test

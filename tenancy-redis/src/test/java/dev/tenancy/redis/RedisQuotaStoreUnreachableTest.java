@@ -91,6 +91,7 @@ class RedisQuotaStoreUnreachableTest {
     assertThat(fallback.calls()).isEqualTo(27);
     assertThat(listener.unavailable).hasValue(1);
     assertThat(listener.recovered).hasValue(0);
+    assertThat(store.isAvailable()).isFalse();
   }
 
   @Test

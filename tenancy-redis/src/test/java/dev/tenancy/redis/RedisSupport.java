@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Redis named by {@code TENANCY_TEST_REDIS_URL} (default {@code redis://127.0.0.1:6379}) for one test class, with
@@ -52,11 +53,14 @@ final class RedisSupport implements AutoCloseable {
       return new RedisSupport(client, connection);
     } catch (RuntimeException e) {
       client.shutdown();
-      String message = "Redis is not reachable at " + URL + " (" + e.getMessage() + "); integration test skipped. "
-          + "Start Redis or set TENANCY_TEST_REDIS_URL; CI sets TENANCY_IT_REQUIRED=true to fail instead of skipping.";
+      String message = "Redis is not reachable at " + URL + " (" + e.getMessage() + "), which this integration test "
+          + "needs. Start Redis or set TENANCY_TEST_REDIS_URL. The test is skipped, unless TENANCY_IT_REQUIRED=true "
+          + "(as on CI) makes it fail.";
       if (Boolean.parseBoolean(System.getenv("TENANCY_IT_REQUIRED"))) {
         fail(message, e);
       }
+      // Failsafe does not print why a whole class was skipped; the log line makes the skip visible.
+      LoggerFactory.getLogger(RedisSupport.class).warn(message);
       Assumptions.abort(message);
       throw new AssertionError("unreachable");
     }
