@@ -24,9 +24,11 @@ import org.jspecify.annotations.Nullable;
  * A call that failed or timed out may still have been applied on Redis; it then counts against the limit (the error
  * is on the safe side: a tenant may be refused a little early, never admitted twice).
  *
- * <p><b>When Redis is unavailable</b> (unreachable, erroring, or slower than {@code commandTimeout}) the store answers by
- * its {@link FailurePolicy}, tells the {@link RedisAvailabilityListener} once, and sends one probe per
- * {@code recoveryInterval} until Redis answers again; every other call is answered at once without waiting.
+ * <p><b>When Redis is unavailable</b> (unreachable, slower than {@code commandTimeout}, or refusing all work: loading,
+ * read-only, out of memory) the store answers by its {@link FailurePolicy}, tells the {@link RedisAvailabilityListener}
+ * once, and sends one probe per {@code recoveryInterval} until Redis answers again; every other call is answered at
+ * once without waiting. An error about one key (a key of the wrong type under the prefix) fails only that call, by the
+ * same policy.
  *
  * <p><b>Throughput.</b> All callers share one connection, which Lettuce pipelines: many requests are in flight at
  * once, so throughput is bounded by Redis (one core runs roughly 100k scripts/s), not by the round-trip time. Use the
@@ -118,8 +120,9 @@ public final class RedisQuotaStore implements QuotaStore, AutoCloseable {
   }
 
   /**
-   * {@inheritDoc} The emission interval is rounded to whole microseconds (at least 1 µs, so at most a million permits
-   * per second per key) while keeping the burst size exact.
+   * {@inheritDoc} A full bucket admits {@code burstTolerance / emissionInterval + 1} permits at once (the burst), and a
+   * refusal's {@code retryAfter} is when the request would conform. The emission interval is rounded to whole
+   * microseconds (at least 1 µs, so at most a million permits per second per key) while keeping the burst exact.
    *
    * @throws QuotaStoreUnavailableException if Redis cannot answer and the policy is {@link FailurePolicy#FAIL_CLOSED}
    */
