@@ -44,9 +44,11 @@ public interface QuotaStore {
 
   /**
    * One step of the generic cell rate algorithm (GCRA), on the store's own clock so that clock skew between app
-   * instances cannot change the rate: permits are admitted when the key's theoretical arrival time (TAT), advanced by
-   * {@code permits × emissionInterval}, lies no further than {@code burstTolerance} in the future; the TAT is then
-   * stored. Refused requests change nothing.
+   * instances cannot change the rate. With {@code T = emissionInterval}, {@code τ = burstTolerance} and
+   * {@code tat = max(stored TAT, now)}: the request is admitted when {@code tat + permits × T − now ≤ τ + T}, and the
+   * TAT becomes {@code tat + permits × T}. So a full bucket admits exactly {@code burst} permits at once when
+   * {@code τ = (burst − 1) × T}, and a refused request changes nothing; {@code retryAfter} is the time until it would
+   * be admitted.
    *
    * @param key the bucket's key
    * @param emissionInterval the time one permit represents (1 s / rate)
