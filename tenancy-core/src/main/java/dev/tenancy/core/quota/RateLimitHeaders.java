@@ -23,7 +23,8 @@ public record RateLimitHeaders(long limit, long remaining, Duration reset) {
   public RateLimitHeaders {
     Objects.requireNonNull(reset, "reset");
     if (limit < 0 || remaining < 0 || remaining > limit) {
-      throw new IllegalArgumentException("need 0 <= remaining <= limit, was remaining=" + remaining + ", limit=" + limit);
+      throw new IllegalArgumentException(
+          "need 0 <= remaining <= limit, was remaining=" + remaining + ", limit=" + limit);
     }
     if (reset.isNegative()) {
       throw new IllegalArgumentException("reset must not be negative, was " + reset);

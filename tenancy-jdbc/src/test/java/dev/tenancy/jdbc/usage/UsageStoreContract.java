@@ -171,7 +171,8 @@ abstract class UsageStoreContract {
     try {
       usage.save(Map.of("{a}:apiCalls", 2L), JANUARY);
 
-      assertThat(JdbcUsageStore.builder().dataSource(dataSource).build().load(JANUARY)).containsEntry("{a}:apiCalls", 2L);
+      JdbcUsageStore reopened = JdbcUsageStore.builder().dataSource(dataSource).build();
+      assertThat(reopened.load(JANUARY)).containsEntry("{a}:apiCalls", 2L);
       assertThat(tenants.findBySlug(TenantSlug.of("acme"))).isEmpty();
     } finally {
       tenants.close();
