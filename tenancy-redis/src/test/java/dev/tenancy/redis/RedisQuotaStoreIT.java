@@ -1,9 +1,9 @@
 package dev.tenancy.redis;
 
-import static dev.tenancy.redis.QuotaStoreContract.IN_AN_HOUR;
-import static dev.tenancy.redis.QuotaStoreContract.THREADS;
-import static dev.tenancy.redis.QuotaStoreContract.hammer;
-import static dev.tenancy.redis.QuotaStoreContract.key;
+import static dev.tenancy.redis.QuotaTestData.IN_AN_HOUR;
+import static dev.tenancy.redis.QuotaTestData.THREADS;
+import static dev.tenancy.redis.QuotaTestData.hammer;
+import static dev.tenancy.redis.QuotaTestData.key;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tenancy.core.spi.QuotaStore.CounterUpdate;
