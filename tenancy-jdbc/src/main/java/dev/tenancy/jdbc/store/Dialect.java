@@ -1,22 +1,16 @@
 package dev.tenancy.jdbc.store;
 
 import dev.tenancy.core.TenancyConfigurationException;
+import dev.tenancy.jdbc.internal.LibraryMigrations;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Locale;
 
 /** The databases the store runs on, and the little SQL that differs between them. */
 enum Dialect {
   /** PostgreSQL 14+: change notifications through LISTEN/NOTIFY. */
-  POSTGRESQL("postgresql"),
+  POSTGRESQL,
   /** H2 2.x: embedded use; the cache relies on its TTL alone. */
-  H2("h2");
-
-  private final String folder;
-
-  Dialect(String folder) {
-    this.folder = folder;
-  }
+  H2;
 
   /**
    * Recognises the database behind a connection.
@@ -27,21 +21,12 @@ enum Dialect {
    * @throws TenancyConfigurationException for a database the store does not support
    */
   static Dialect of(Connection connection) throws SQLException {
-    String product = connection.getMetaData().getDatabaseProductName();
-    String normalized = product == null ? "" : product.toLowerCase(Locale.ROOT);
-    if (normalized.contains("postgresql")) {
-      return POSTGRESQL;
-    }
-    if (normalized.equals("h2")) {
-      return H2;
-    }
-    throw new TenancyConfigurationException("JdbcTenantStore supports PostgreSQL and H2, but the DataSource connects to '"
-        + product + "'; point it at one of those, or implement TenantStore for your database");
+    return valueOf(LibraryMigrations.detect(connection, "JdbcTenantStore", "TenantStore").name());
   }
 
   /** @return the Flyway location of this database's migrations of the store's tables */
   String migrationLocation() {
-    return "classpath:dev/tenancy/jdbc/migration/" + folder;
+    return "classpath:dev/tenancy/jdbc/migration/" + LibraryMigrations.Database.valueOf(name()).folder();
   }
 
   /**

@@ -11,6 +11,7 @@ import dev.tenancy.core.TenantSlug;
 import dev.tenancy.core.spi.ProvisioningRecord;
 import dev.tenancy.core.spi.TenantStore;
 import dev.tenancy.jdbc.SqlIdentifiers;
+import dev.tenancy.jdbc.internal.LibraryMigrations;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -20,7 +21,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -332,14 +332,8 @@ public final class JdbcTenantStore implements TenantStore, AutoCloseable {
 
     private void migrate(DataSource source, Dialect dialect) {
       try {
-        Flyway.configure(JdbcTenantStore.class.getClassLoader())
-            .dataSource(source)
-            .schemas(schema)
-            .table(HISTORY_TABLE)
-            .locations(dialect.migrationLocation())
-            .failOnMissingLocations(true)
-            .load()
-            .migrate();
+        LibraryMigrations.migrate(source, schema, HISTORY_TABLE, dialect.migrationLocation(),
+            JdbcTenantStore.class.getClassLoader());
       } catch (FlywayException e) {
         throw new TenantStoreAccessException("Migrating the tenant store's tables in schema '" + schema + "' failed: "
             + e.getMessage() + "; fix the cause (privileges to create the schema, a clashing table, a modified"

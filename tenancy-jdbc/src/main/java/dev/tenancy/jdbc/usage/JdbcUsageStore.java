@@ -3,6 +3,7 @@ package dev.tenancy.jdbc.usage;
 import dev.tenancy.core.TenancyConfigurationException;
 import dev.tenancy.core.spi.UsageStore;
 import dev.tenancy.jdbc.SqlIdentifiers;
+import dev.tenancy.jdbc.internal.LibraryMigrations;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,7 +16,6 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.jspecify.annotations.Nullable;
 
@@ -30,8 +30,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Tables.</b> {@link Builder#build()} creates or upgrades the table with versioned Flyway migrations
  * ({@code dev/tenancy/jdbc/usage/}) in the store's schema (default {@code tenancy_usage}) under its own history table
- * {@value #HISTORY_TABLE}. It may share {@code JdbcTenantStore}'s schema ({@code tenancy}) if the tenant store is
- * built first: the tenant store's Flyway refuses a schema that already holds tables without its own history. Give it
+ * {@value #HISTORY_TABLE}. It may share {@code JdbcTenantStore}'s schema ({@code tenancy}), in either order: each
+ * store keeps its own history and starts it below V1 in a schema that already holds the other's tables. Give it
  * the platform (admin) DataSource, never a tenant-bound one: usage rows of all tenants live side by side.
  *
  * <pre>{@code
@@ -163,30 +163,15 @@ public final class JdbcUsageStore implements UsageStore {
 
   /** The databases the store runs on, and the upsert that differs between them. */
   private enum Dialect {
-    POSTGRESQL("postgresql"),
-    H2("h2");
-
-    private final String folder;
-
-    Dialect(String folder) {
-      this.folder = folder;
-    }
+    POSTGRESQL,
+    H2;
 
     static Dialect of(Connection connection) throws SQLException {
-      String product = connection.getMetaData().getDatabaseProductName();
-      String normalized = product == null ? "" : product.toLowerCase(Locale.ROOT);
-      if (normalized.contains("postgresql")) {
-        return POSTGRESQL;
-      }
-      if (normalized.equals("h2")) {
-        return H2;
-      }
-      throw new TenancyConfigurationException("JdbcUsageStore supports PostgreSQL and H2, but the DataSource connects"
-          + " to '" + product + "'; point it at one of those, or implement UsageStore for your database");
+      return valueOf(LibraryMigrations.detect(connection, "JdbcUsageStore", "UsageStore").name());
     }
 
     String migrationLocation() {
-      return "classpath:dev/tenancy/jdbc/usage/" + folder;
+      return "classpath:dev/tenancy/jdbc/usage/" + LibraryMigrations.Database.valueOf(name()).folder();
     }
 
     /** Parameters: period, counter name, value. */
@@ -285,18 +270,8 @@ public final class JdbcUsageStore implements UsageStore {
 
     private void migrate(DataSource source, Dialect dialect) {
       try {
-        Flyway.configure(JdbcUsageStore.class.getClassLoader())
-            .dataSource(source)
-            .schemas(schema)
-            .table(HISTORY_TABLE)
-            .locations(dialect.migrationLocation())
-            .failOnMissingLocations(true)
-            // The schema may already hold other tables (JdbcTenantStore's, with their own history): start this
-            // history below V1 instead of refusing a non-empty schema.
-            .baselineOnMigrate(true)
-            .baselineVersion("0")
-            .load()
-            .migrate();
+        LibraryMigrations.migrate(source, schema, HISTORY_TABLE, dialect.migrationLocation(),
+            JdbcUsageStore.class.getClassLoader());
       } catch (FlywayException e) {
         throw new UsageStoreAccessException("Migrating the quota usage table in schema '" + schema + "' failed: "
             + e.getMessage() + "; fix the cause (privileges to create the schema, a clashing table, a modified"

@@ -164,6 +164,21 @@ abstract class UsageStoreContract {
     }
   }
 
+  /** Both stores share one migration mechanism: either may come first into a shared schema. */
+  @Test
+  void build_tenantStoreMigratesIntoASchemaTheUsageStoreCreatedFirst() {
+    JdbcUsageStore usage = store();
+    usage.save(Map.of("{a}:apiCalls", 3L), JANUARY);
+    JdbcTenantStore tenants = JdbcTenantStore.builder().dataSource(dataSource).schema(schema)
+        .changeNotifications(false).build();
+    try {
+      assertThat(tenants.findBySlug(TenantSlug.of("acme"))).isEmpty();
+      assertThat(store().load(JANUARY)).containsEntry("{a}:apiCalls", 3L);
+    } finally {
+      tenants.close();
+    }
+  }
+
   @Test
   void build_defaultSchemas_usageStoreBuiltBeforeTheTenantStoreBreaksNothing() {
     JdbcUsageStore usage = JdbcUsageStore.builder().dataSource(dataSource).build();
