@@ -1,5 +1,7 @@
 package dev.tenancy.redis;
 
+import dev.tenancy.core.quota.QuotaStoreUnavailableException;
+
 /**
  * What a {@link RedisQuotaStore} answers while Redis is unreachable or too slow.
  */

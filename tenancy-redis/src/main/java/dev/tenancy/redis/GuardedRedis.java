@@ -1,5 +1,6 @@
 package dev.tenancy.redis;
 
+import dev.tenancy.core.quota.QuotaStoreUnavailableException;
 import dev.tenancy.core.spi.QuotaStore;
 import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.RedisCommandExecutionException;

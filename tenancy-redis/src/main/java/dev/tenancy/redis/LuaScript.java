@@ -62,7 +62,16 @@ final class LuaScript {
    */
   <T> CompletionStage<T> run(RedisAsyncCommands<String, String> redis, ScriptOutputType type, String key,
       String... args) {
-    String[] keys = {key};
+    return runOn(redis, type, new String[] {key}, args);
+  }
+
+  /**
+   * Runs the script on several keys, which must share a Redis Cluster slot.
+   *
+   * @return the script's reply, converted by Lettuce according to {@code type}
+   */
+  <T> CompletionStage<T> runOn(RedisAsyncCommands<String, String> redis, ScriptOutputType type, String[] keys,
+      String... args) {
     CompletionStage<T> bySha = redis.evalsha(sha, type, keys, args);
     return bySha.<CompletionStage<T>>handle((value, failure) -> {
       if (failure == null) {

@@ -1,8 +1,9 @@
 package dev.tenancy.redis;
 
-import dev.tenancy.core.spi.QuotaStore;
+import dev.tenancy.core.spi.QuotaStore.Admission;
 import dev.tenancy.core.spi.QuotaStore.CounterUpdate;
 import dev.tenancy.core.spi.QuotaStore.RateDecision;
+import dev.tenancy.core.spi.QuotaStore;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.time.Duration;
@@ -26,11 +27,13 @@ final class RedisQuotaCommands {
   private static final LuaScript ADD_IF_WITHIN = LuaScript.load("add_if_within.lua");
   private static final LuaScript SUBTRACT = LuaScript.load("subtract.lua");
   private static final LuaScript GCRA = LuaScript.load("gcra.lua");
+  private static final LuaScript ADMIT = LuaScript.load("admit.lua");
   private static final LuaScript ACQUIRE_LEASE = LuaScript.load("acquire_lease.lua");
   private static final LuaScript ACTIVE_LEASES = LuaScript.load("active_leases.lua");
 
   /** Every script, to load when a connection opens. */
-  static final List<LuaScript> SCRIPTS = List.of(ADD_IF_WITHIN, SUBTRACT, GCRA, ACQUIRE_LEASE, ACTIVE_LEASES);
+  static final List<LuaScript> SCRIPTS = List.of(ADD_IF_WITHIN, SUBTRACT, GCRA, ADMIT, ACQUIRE_LEASE,
+      ACTIVE_LEASES);
 
   private final String counterPrefix;
   private final String bucketPrefix;
@@ -64,14 +67,20 @@ final class RedisQuotaCommands {
 
   GuardedRedis.Op<RateDecision> acquire(String key, Duration emissionInterval, Duration burstTolerance,
       int permits) {
-    Objects.requireNonNull(key, "key");
-    positive(emissionInterval, "emissionInterval");
-    if (Objects.requireNonNull(burstTolerance, "burstTolerance").isNegative()) {
-      throw new IllegalArgumentException("burstTolerance must not be negative, was " + burstTolerance);
-    }
-    positive(permits, "permits");
+    checkRate(key, emissionInterval, burstTolerance, permits);
     return new GuardedRedis.Op<>(r -> sendAcquire(r, key, emissionInterval, burstTolerance, permits),
         f -> f.acquire(key, emissionInterval, burstTolerance, permits));
+  }
+
+  GuardedRedis.Op<Admission> admit(String bucketKey, Duration emissionInterval, Duration burstTolerance,
+      String counterKey, long limit, Instant expiresAt) {
+    checkRate(bucketKey, emissionInterval, burstTolerance, 1);
+    Objects.requireNonNull(counterKey, "counterKey");
+    Objects.requireNonNull(expiresAt, "expiresAt");
+    notNegative(limit, "limit");
+    return new GuardedRedis.Op<>(
+        r -> sendAdmit(r, bucketKey, emissionInterval, burstTolerance, counterKey, limit, expiresAt),
+        f -> f.admit(bucketKey, emissionInterval, burstTolerance, counterKey, limit, expiresAt));
   }
 
   GuardedRedis.Op<Boolean> acquireLease(String key, String holder, long limit, Duration timeToLive) {
@@ -95,6 +104,15 @@ final class RedisQuotaCommands {
   GuardedRedis.Op<Long> activeLeases(String key) {
     Objects.requireNonNull(key, "key");
     return new GuardedRedis.Op<>(r -> sendActiveLeases(r, key), f -> f.activeLeases(key));
+  }
+
+  private static void checkRate(String key, Duration emissionInterval, Duration burstTolerance, int permits) {
+    Objects.requireNonNull(key, "key");
+    positive(emissionInterval, "emissionInterval");
+    if (Objects.requireNonNull(burstTolerance, "burstTolerance").isNegative()) {
+      throw new IllegalArgumentException("burstTolerance must not be negative, was " + burstTolerance);
+    }
+    positive(permits, "permits");
   }
 
   static void positive(long value, String name) {
@@ -138,6 +156,21 @@ final class RedisQuotaCommands {
             Long.toString(interval), Long.toString(tolerance), Integer.toString(permits))
         .thenApply(reply -> new RateDecision(number(reply, 0) == 1,
             Duration.of(number(reply, 1), ChronoUnit.MICROS), Duration.of(number(reply, 2), ChronoUnit.MICROS)));
+  }
+
+  private CompletionStage<Admission> sendAdmit(RedisAsyncCommands<String, String> redis, String bucketKey,
+      Duration emissionInterval, Duration burstTolerance, String counterKey, long limit, Instant expiresAt) {
+    long interval = emissionMicros(emissionInterval);
+    long tolerance = toleranceMicros(emissionInterval, burstTolerance, interval);
+    String[] keys = {bucketPrefix + bucketKey, counterPrefix + counterKey};
+    return ADMIT.<List<Object>>runOn(redis, ScriptOutputType.MULTI, keys, Long.toString(interval),
+            Long.toString(tolerance), Long.toString(limit), Long.toString(expiresAt.toEpochMilli()))
+        .thenApply(reply -> {
+          RateDecision rate = new RateDecision(number(reply, 0) == 1,
+              Duration.of(number(reply, 1), ChronoUnit.MICROS), Duration.of(number(reply, 2), ChronoUnit.MICROS));
+          long added = number(reply, 3);
+          return new Admission(rate, added < 0 ? null : new CounterUpdate(added == 1, number(reply, 4)));
+        });
   }
 
   private CompletionStage<Boolean> sendAcquireLease(RedisAsyncCommands<String, String> redis, String key, String holder,

@@ -1,6 +1,8 @@
 package dev.tenancy.redis;
 
 import dev.tenancy.core.TenancyConfigurationException;
+import dev.tenancy.core.quota.QuotaStoreUnavailableException;
+import dev.tenancy.core.spi.QuotaStore.Admission;
 import dev.tenancy.core.spi.QuotaStore;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -35,7 +37,8 @@ import org.jspecify.annotations.Nullable;
  * {@code *Async} methods from non-blocking code, or many threads on the blocking ones; the JMH benchmark under
  * {@code benchmarks/} measures both.
  *
- * <p>Works with a standalone Redis 6 or newer (or a Sentinel URI); each script touches a single key.
+ * <p>Works with a standalone Redis 6 or newer (or a Sentinel URI); each script touches a single key, except
+ * {@link #admit}'s, whose two keys share the tenant's hash tag.
  */
 public final class RedisQuotaStore implements QuotaStore, AutoCloseable {
 
@@ -143,6 +146,36 @@ public final class RedisQuotaStore implements QuotaStore, AutoCloseable {
   public CompletionStage<RateDecision> acquireAsync(String key, Duration emissionInterval, Duration burstTolerance,
       int permits) {
     return redis.submit(commands.acquire(key, emissionInterval, burstTolerance, permits));
+  }
+
+  /**
+   * {@inheritDoc} Here one Lua script decides both atomically, in one round trip, and a request the counter refuses
+   * leaves the bucket untouched. The counter's key and the bucket's key must hash to one cluster slot (Tenancy's keys
+   * share the tenant's hash tag).
+   *
+   * @throws QuotaStoreUnavailableException if Redis cannot answer and the policy is {@link FailurePolicy#FAIL_CLOSED}
+   */
+  @Override
+  public Admission admit(String bucketKey, Duration emissionInterval, Duration burstTolerance, String counterKey,
+      long limit, Instant expiresAt) {
+    return redis.call(commands.admit(bucketKey, emissionInterval, burstTolerance, counterKey, limit, expiresAt));
+  }
+
+  /**
+   * {@link #admit} without blocking; many calls in flight share the one pipelined connection.
+   *
+   * @param bucketKey the rate bucket's key
+   * @param emissionInterval the time one permit represents (1 s / rate), positive
+   * @param burstTolerance how far ahead of now the TAT may run, not negative
+   * @param counterKey the counter's key, on the bucket's cluster slot
+   * @param limit the highest value the counter may reach
+   * @param expiresAt when a counter created by this call expires
+   * @return the admission; completes exceptionally with {@link QuotaStoreUnavailableException} as the blocking call
+   *     throws
+   */
+  public CompletionStage<Admission> admitAsync(String bucketKey, Duration emissionInterval, Duration burstTolerance,
+      String counterKey, long limit, Instant expiresAt) {
+    return redis.submit(commands.admit(bucketKey, emissionInterval, burstTolerance, counterKey, limit, expiresAt));
   }
 
   /**

@@ -6,6 +6,7 @@ import static dev.tenancy.redis.QuotaTestData.hammer;
 import static dev.tenancy.redis.QuotaTestData.key;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tenancy.core.quota.QuotaStoreUnavailableException;
 import dev.tenancy.core.spi.QuotaStore.CounterUpdate;
 import dev.tenancy.core.spi.QuotaStore.RateDecision;
 import io.lettuce.core.RedisClient;

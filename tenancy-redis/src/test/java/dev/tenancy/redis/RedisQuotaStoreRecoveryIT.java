@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.tenancy.core.quota.QuotaStoreUnavailableException;
 import dev.tenancy.core.spi.QuotaStore.CounterUpdate;
 import java.time.Duration;
 import java.time.Instant;

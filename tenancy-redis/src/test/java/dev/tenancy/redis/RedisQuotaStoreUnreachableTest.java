@@ -3,6 +3,7 @@ package dev.tenancy.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tenancy.core.quota.QuotaStoreUnavailableException;
 import dev.tenancy.core.spi.QuotaStore.CounterUpdate;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,5 +1,7 @@
 package dev.tenancy.redis;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,10 +11,13 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.time.Duration;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +43,7 @@ final class TcpProxy implements AutoCloseable {
 
   TcpProxy(String upstreamHost, int upstreamPort) {
     this.upstream = new InetSocketAddress(upstreamHost, upstreamPort);
-    this.server = bind(0);
+    this.server = bindBelowEphemeralPorts();
     this.port = server.getLocalPort();
     accept(server);
   }
@@ -58,13 +63,32 @@ final class TcpProxy implements AutoCloseable {
   /** Listens again on the same port, forwarding to Redis. */
   synchronized void restore() {
     blackHole = false;
-    server = bind(port);
+    // The kernel may hold the port for a moment after cut() while the closed connections wind down.
+    server = await().atMost(Duration.ofSeconds(5)).ignoreException(UncheckedIOException.class)
+        .until(() -> bind(port), Objects::nonNull);
     accept(server);
   }
 
   /** While on, bytes from clients are read and dropped: Redis never sees the commands, and nothing answers. */
   void blackHole(boolean on) {
     blackHole = on;
+  }
+
+  /**
+   * Listens on a port below the kernel's ephemeral range (usually from 32768): between {@link #cut()} and
+   * {@link #restore()} an outgoing connection could otherwise be given the very port, and the proxy could not come
+   * back.
+   */
+  private ServerSocket bindBelowEphemeralPorts() {
+    UncheckedIOException last = null;
+    for (int attempt = 0; attempt < 50; attempt++) {
+      try {
+        return bind(ThreadLocalRandom.current().nextInt(20_000, 32_000));
+      } catch (UncheckedIOException taken) {
+        last = taken;
+      }
+    }
+    throw last;
   }
 
   private ServerSocket bind(int localPort) {

@@ -2,9 +2,10 @@ package dev.tenancy.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tenancy.core.spi.QuotaStore;
+import dev.tenancy.core.spi.QuotaStore.Admission;
 import dev.tenancy.core.spi.QuotaStore.CounterUpdate;
 import dev.tenancy.core.spi.QuotaStore.RateDecision;
+import dev.tenancy.core.spi.QuotaStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -317,6 +318,78 @@ public abstract class QuotaStoreCompatibilityKit {
     assertThat(store.acquire(key, interval, tolerance, 5).allowed()).isTrue();
     assertThat(store.acquire(key, interval, tolerance, 1).allowed()).as("idle time must not bank a second burst")
         .isFalse();
+  }
+
+  // ------------------------------------------------------------------ admit (rate and counter together)
+
+  @Test
+  void admit_bothWithin_takesOnePermitAndCountsOne() {
+    String bucket = key("admit:rate");
+    String counter = key("admit:count");
+    Instant expiry = now().plus(Duration.ofHours(1));
+
+    Admission first = store.admit(bucket, SLOW, SLOW, counter, 10, expiry); // burst of 2
+    Admission second = store.admit(bucket, SLOW, SLOW, counter, 10, expiry);
+
+    assertThat(first.allowed()).isTrue();
+    assertThat(first.counter()).isEqualTo(new CounterUpdate(true, 1));
+    assertThat(second.counter()).isEqualTo(new CounterUpdate(true, 2));
+    assertThat(second.rate().resetAfter()).isGreaterThan(SLOW.multipliedBy(2).minus(DRIFT));
+    assertThat(store.current(counter)).isEqualTo(2);
+    assertThat(store.acquire(bucket, SLOW, SLOW, 1).allowed()).as("both permits of the burst are taken").isFalse();
+  }
+
+  @Test
+  void admit_rateRefuses_counterNotTouched() {
+    String bucket = key("admit:rateRefuses");
+    String counter = key("admit:notCounted");
+    Instant expiry = now().plus(Duration.ofHours(1));
+    store.acquire(bucket, SLOW, Duration.ZERO, 1); // burst of 1, now empty
+
+    Admission refused = store.admit(bucket, SLOW, Duration.ZERO, counter, 10, expiry);
+
+    assertThat(refused.allowed()).isFalse();
+    assertThat(refused.rate().allowed()).isFalse();
+    assertThat(refused.rate().retryAfter()).isPositive().isGreaterThan(SLOW.minus(DRIFT));
+    assertThat(refused.counter()).isNull();
+    assertThat(store.current(counter)).isZero();
+  }
+
+  @Test
+  void admit_counterAtItsLimit_refusedWithTheValueAndNothingCounted() {
+    String bucket = key("admit:limitRate");
+    String counter = key("admit:limit");
+    Instant expiry = now().plus(Duration.ofHours(1));
+    Duration tolerance = SLOW.multipliedBy(9); // burst of 10
+
+    assertThat(store.admit(bucket, SLOW, tolerance, counter, 1, expiry).allowed()).isTrue();
+    Admission refused = store.admit(bucket, SLOW, tolerance, counter, 1, expiry);
+
+    assertThat(refused.allowed()).isFalse();
+    assertThat(refused.rate().allowed()).as("the rate itself admitted; the counter refused").isTrue();
+    assertThat(refused.counter()).isEqualTo(new CounterUpdate(false, 1));
+    assertThat(store.current(counter)).isEqualTo(1);
+  }
+
+  @Test
+  void admit_sixteenThreadsRacingForALimitOf1000_exactly1000Counted() throws Exception {
+    String bucket = key("admit:raceRate");
+    String counter = key("admit:race");
+    Instant expiry = now().plus(Duration.ofHours(1));
+    Duration interval = Duration.ofNanos(1_000); // a million per second: the counter is the limit here
+    Duration tolerance = interval.multipliedBy(1_000_000);
+    List<Integer> counted = race(thread -> () -> {
+      int count = 0;
+      for (int i = 0; i < 100; i++) {
+        if (store.admit(bucket, interval, tolerance, counter, 1000, expiry).allowed()) {
+          count++;
+        }
+      }
+      return count;
+    });
+
+    assertThat(counted.stream().mapToInt(Integer::intValue).sum()).isEqualTo(1000);
+    assertThat(store.current(counter)).isEqualTo(1000);
   }
 
   // ------------------------------------------------------------------ leases

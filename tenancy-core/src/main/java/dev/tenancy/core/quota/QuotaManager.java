@@ -35,9 +35,10 @@ import org.jspecify.annotations.Nullable;
  * returned on any denial; then the rate limit, which a refusal leaves untouched; then the monthly counter, which a
  * refusal leaves untouched too. Taking the slot first means no counter is ever incremented and decremented again, so
  * a concurrent request never sees a count inflated by a request that is about to be refused, and a tenant flooding
- * past its bulkhead never reaches the (possibly remote) store. The one thing a monthly-quota denial does consume is the
- * rate-limit permit it passed before, which the store cannot return; that tenant is refused until the period ends
- * anyway.
+ * past its bulkhead never reaches the (possibly remote) store. The rate limit and the monthly counter are decided in one store
+ * call ({@link QuotaStore#admit}), one round trip to Redis, where a monthly-quota denial leaves the bucket untouched;
+ * with the in-memory store it consumes the rate permit it passed, harmless as that tenant is refused until the period
+ * ends anyway.
  *
  * <p><b>Instances.</b> Counters, buckets, leases and alert markers live in the {@link QuotaStore}: an in-memory store
  * serves one instance, a shared store (Redis) makes every limit exact across instances. The concurrency bulkhead is
@@ -95,7 +96,8 @@ public final class QuotaManager implements AutoCloseable {
    *
    * @param tenant the tenant, resolved for this request (its limits are the ones in effect)
    * @return allow, allow with warning, or deny with the resource, the limit and {@code retryAfter}
-   * @throws RuntimeException whatever the store throws when it cannot decide; nothing is then held
+   * @throws QuotaStoreUnavailableException when a fail-closed store cannot decide (deny the request, e.g. with 503);
+   *     nothing is then held or counted
    */
   public QuotaDecision check(TenantInfo tenant) {
     return admission.check(Objects.requireNonNull(tenant, "tenant"));

@@ -8,12 +8,14 @@ import dev.tenancy.core.EffectiveConfiguration;
 import dev.tenancy.core.StandardLimit;
 import dev.tenancy.core.TenantId;
 import dev.tenancy.core.TenantInfo;
-import dev.tenancy.core.spi.QuotaStore;
+import dev.tenancy.core.spi.QuotaStore.Admission;
 import dev.tenancy.core.spi.QuotaStore.CounterUpdate;
 import dev.tenancy.core.spi.QuotaStore.RateDecision;
+import dev.tenancy.core.spi.QuotaStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 
@@ -76,28 +78,33 @@ final class RequestAdmission {
   private QuotaDecision rateAndMonthly(TenantInfo tenant, QuotaPeriod period, Instant now, QuotaPermit permit) {
     TenantId id = tenant.id();
     EffectiveConfiguration config = tenant.configuration();
-    RateLimitHeaders rateHeaders = null;
-    OptionalLong perSecond = config.limit(StandardLimit.REQUESTS_PER_SECOND);
-    if (perSecond.isPresent()) {
-      if (perSecond.getAsLong() <= 0) {
-        alerts.denied(tenant, RATE_LIMIT, 0, 0, period, now);
-        return QuotaDecision.deny(id, RATE_LIMIT, 0, 0, BLOCKED_RETRY, new RateLimitHeaders(0, 0, BLOCKED_RETRY));
-      }
-      RateLimit rate = RateLimit.of(perSecond.getAsLong());
-      if (rate != null) {
-        RateDecision step = store.acquire(keys.rate(id), rate.interval(), rate.tolerance(), 1);
-        if (!step.allowed()) {
-          alerts.denied(tenant, RATE_LIMIT, rate.burst(), rate.burst(), period, now);
-          return QuotaDecision.deny(id, RATE_LIMIT, rate.burst(), rate.burst(), step.retryAfter(),
-              new RateLimitHeaders(rate.burst(), 0, step.retryAfter()));
-        }
-        rateHeaders = new RateLimitHeaders(rate.burst(), rate.remaining(step.resetAfter()), step.resetAfter());
-      }
-    }
     OptionalLong monthly = config.limit(StandardLimit.API_CALLS_PER_MONTH);
     long limit = monthly.isPresent() ? Math.max(0, monthly.getAsLong()) : Long.MAX_VALUE;
     String name = keys.apiCallsName(id);
-    CounterUpdate count = store.addIfWithin(keys.counter(name, period), 1, limit, period.end().plus(counterSlack));
+    String counterKey = keys.counter(name, period);
+    Instant expiresAt = period.end().plus(counterSlack);
+    RateLimitHeaders rateHeaders = null;
+    CounterUpdate count;
+    OptionalLong perSecond = config.limit(StandardLimit.REQUESTS_PER_SECOND);
+    RateLimit rate = perSecond.isPresent() && perSecond.getAsLong() > 0 ? RateLimit.of(perSecond.getAsLong()) : null;
+    if (perSecond.isPresent() && perSecond.getAsLong() <= 0) {
+      alerts.denied(tenant, RATE_LIMIT, 0, 0, period, now);
+      return QuotaDecision.deny(id, RATE_LIMIT, 0, 0, BLOCKED_RETRY, new RateLimitHeaders(0, 0, BLOCKED_RETRY));
+    } else if (rate != null) {
+      // Rate and counter in one store call: one round trip to a shared store.
+      Admission admission = store.admit(keys.rate(id), rate.interval(), rate.tolerance(), counterKey, limit,
+          expiresAt);
+      RateDecision step = admission.rate();
+      if (!step.allowed()) {
+        alerts.denied(tenant, RATE_LIMIT, rate.burst(), rate.burst(), period, now);
+        return QuotaDecision.deny(id, RATE_LIMIT, rate.burst(), rate.burst(), step.retryAfter(),
+            new RateLimitHeaders(rate.burst(), 0, step.retryAfter()));
+      }
+      rateHeaders = new RateLimitHeaders(rate.burst(), rate.remaining(step.resetAfter()), step.resetAfter());
+      count = Objects.requireNonNull(admission.counter(), "an admitting rate step carries the counter update");
+    } else {
+      count = store.addIfWithin(counterKey, 1, limit, expiresAt);
+    }
     Duration untilEnd = Duration.between(now, period.end());
     if (!count.added()) {
       alerts.denied(tenant, API_CALLS, count.value(), limit, period, now);

@@ -2,6 +2,8 @@ package dev.tenancy.core.spi;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Atomic storage primitives for quotas and rate limits; the policy (which limit, which period, what to answer) stays
@@ -59,6 +61,33 @@ public interface QuotaStore {
   RateDecision acquire(String key, Duration emissionInterval, Duration burstTolerance, int permits);
 
   /**
+   * A request's rate-limit step and its counter increment as one decision, so that a store shared over the network
+   * answers a request in one round trip: {@link #acquire} on the bucket, and only if that admits,
+   * {@link #addIfWithin} on the counter. Both keys belong to one tenant; a store that shards by key must keep them
+   * together (Tenancy's keys carry the tenant as a Redis Cluster hash tag, {@code {tenant-id}}).
+   *
+   * <p>This default makes the two calls. A store that overrides it must answer exactly as they would, and may do
+   * better where the counter refuses: the default has then consumed the rate permit (harmless, as a tenant at its
+   * limit is refused until the period ends anyway), an atomic implementation leaves the bucket untouched.
+   *
+   * @param bucketKey the rate bucket's key
+   * @param emissionInterval as for {@link #acquire}
+   * @param burstTolerance as for {@link #acquire}
+   * @param counterKey the counter's key
+   * @param limit the highest value the counter may reach (the amount added is 1)
+   * @param expiresAt when a counter created by this call expires
+   * @return the rate decision, and the counter update when the rate admitted the request
+   */
+  default Admission admit(String bucketKey, Duration emissionInterval, Duration burstTolerance, String counterKey,
+      long limit, Instant expiresAt) {
+    RateDecision rate = acquire(bucketKey, emissionInterval, burstTolerance, 1);
+    if (!rate.allowed()) {
+      return new Admission(rate, null);
+    }
+    return new Admission(rate, addIfWithin(counterKey, 1, limit, expiresAt));
+  }
+
+  /**
    * Takes or renews a lease (a slot such as "one concurrent user") for a holder, if fewer than {@code limit}
    * holders have a live lease or this holder already has one.
    *
@@ -101,5 +130,33 @@ public interface QuotaStore {
    * @param resetAfter how long until the bucket is full again (for {@code RateLimit-Reset})
    */
   record RateDecision(boolean allowed, Duration retryAfter, Duration resetAfter) {
+  }
+
+  /**
+   * The result of {@link #admit}.
+   *
+   * @param rate the rate-limit step
+   * @param counter the counter update, or {@code null} when the rate refused (the counter was then not touched)
+   */
+  record Admission(RateDecision rate, @Nullable CounterUpdate counter) {
+
+    /**
+     * @param rate the rate-limit step
+     * @param counter the counter update; required exactly when the rate admitted
+     * @throws IllegalArgumentException if {@code counter} is missing after an admitting step, or present after a
+     *     refusing one
+     */
+    public Admission {
+      Objects.requireNonNull(rate, "rate");
+      if (rate.allowed() != (counter != null)) {
+        throw new IllegalArgumentException("An admission has a counter update exactly when the rate admitted; rate "
+            + (rate.allowed() ? "admitted but the counter update is missing" : "refused but a counter was updated"));
+      }
+    }
+
+    /** @return whether both the rate and the counter admitted the request */
+    public boolean allowed() {
+      return counter != null && counter.added();
+    }
   }
 }
