@@ -1,0 +1,223 @@
+package dev.tenancy.core.audit;
+
+import dev.tenancy.core.spi.AuditCheckpointStore;
+import dev.tenancy.core.spi.AuditSink;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Checks a chain as stored: every record's hash (and MAC, when chains are keyed), every link to the record before,
+ * the positions (no gap, no repeat, no move), that every record belongs to the chain, and that the chain agrees with
+ * every checkpoint kept outside the store (nothing cut off the end, no roll-back). It reports the first bad position.
+ *
+ * <pre>{@code
+ * AuditVerifier verifier = AuditVerifier.builder().key(auditKey).checkpoints(checkpointStore).build();
+ * AuditVerification result = verifier.verify(sink, tenantId.toString());
+ * if (!result.isIntact()) {
+ *   alert(result.problem() + " at " + result.problemSequence() + ": " + result.detail());
+ * }
+ * }</pre>
+ *
+ * @since 0.1.0
+ */
+public final class AuditVerifier {
+
+  private final @Nullable AuditKey key;
+  private final @Nullable AuditCheckpointStore checkpoints;
+
+  private AuditVerifier(Builder builder) {
+    this.key = builder.key;
+    this.checkpoints = builder.checkpoints;
+  }
+
+  /** @return a builder; without a key only hashes are checked, without checkpoints no roll-back can be seen */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Verifies a whole chain, from its first retained record (anchored by the checkpoint retention left) to its end
+   * (compared with the latest checkpoint).
+   *
+   * @param sink where the chain is stored
+   * @param chain the chain, a tenant id or {@value AuditRecord#PLATFORM_CHAIN}
+   * @return intact, or the first problem
+   */
+  public AuditVerification verify(AuditSink sink, String chain) {
+    return verify(sink, chain, 1, AuditRecord.MAX_SEQUENCE);
+  }
+
+  /**
+   * Verifies part of a chain. The first record's link is checked against the record (or checkpoint) before the
+   * range; the end is compared with the checkpoints inside the range.
+   *
+   * @param sink where the chain is stored
+   * @param chain the chain
+   * @param fromSequence the first position to check, at least 1
+   * @param toSequence the last position to check
+   * @return intact, or the first problem
+   */
+  public AuditVerification verify(AuditSink sink, String chain, long fromSequence, long toSequence) {
+    Objects.requireNonNull(sink, "sink");
+    Objects.requireNonNull(chain, "chain");
+    if (fromSequence < 1 || toSequence < fromSequence) {
+      throw new IllegalArgumentException("verify needs 1 <= fromSequence <= toSequence, was " + fromSequence + ".."
+          + toSequence);
+    }
+    List<AuditCheckpoint> anchors = checkpoints == null ? List.of() : checkpoints.checkpoints(chain);
+    Map<Long, AuditCheckpoint> bySequence = new HashMap<>();
+    for (AuditCheckpoint checkpoint : anchors) {
+      if (key != null && !checkpoint.signatureMatches(key)) {
+        return new Run(chain, fromSequence).fail(AuditVerification.Problem.CHECKPOINT_FORGED, checkpoint.sequence(),
+            "the checkpoint at " + checkpoint.sequence() + " is not signed with this audit key");
+      }
+      bySequence.put(checkpoint.sequence(), checkpoint);
+    }
+    Run run = new Run(chain, fromSequence);
+    try (Stream<AuditRecord> stored = sink.read(chain, fromSequence, toSequence)) {
+      return run.walk(stored.iterator(), previousHash(sink, chain, fromSequence, bySequence), bySequence, anchors,
+          toSequence);
+    } catch (AuditStorageException unreadable) {
+      return run.fail(AuditVerification.Problem.UNREADABLE, run.expected, unreadable.getMessage());
+    }
+  }
+
+  /** The hash the record at {@code fromSequence} must link to, or {@code null} if nothing before it is known. */
+  private static @Nullable String previousHash(AuditSink sink, String chain, long fromSequence,
+      Map<Long, AuditCheckpoint> bySequence) {
+    if (fromSequence == 1) {
+      return AuditRecord.GENESIS;
+    }
+    try (Stream<AuditRecord> before = sink.read(chain, fromSequence - 1, fromSequence - 1)) {
+      Optional<AuditRecord> record = before.findFirst();
+      if (record.isPresent()) {
+        return record.get().hash();
+      }
+    }
+    AuditCheckpoint anchor = bySequence.get(fromSequence - 1);
+    return anchor == null ? null : anchor.hash();
+  }
+
+  /** One pass over a chain's records. */
+  private final class Run {
+    private final String chain;
+    private long expected;
+    private long verified;
+    private long last;
+
+    Run(String chain, long fromSequence) {
+      this.chain = chain;
+      this.expected = fromSequence;
+    }
+
+    AuditVerification walk(Iterator<AuditRecord> records, @Nullable String linkTo,
+        Map<Long, AuditCheckpoint> bySequence, List<AuditCheckpoint> anchors, long toSequence) {
+      String previous = linkTo;
+      AuditRecord next = records.hasNext() ? records.next() : null;
+      if (next != null && expected == 1 && next.sequence() > 1) {
+        // Retention removed the start: the checkpoint it left at the last removed position must anchor the rest.
+        AuditCheckpoint anchor = bySequence.get(next.sequence() - 1);
+        if (anchor == null || !anchor.hash().equals(next.previousHash())) {
+          return fail(AuditVerification.Problem.MISSING, 1, "the chain starts at " + next.sequence()
+              + " and no checkpoint anchors the removed start: records 1.." + (next.sequence() - 1) + " were deleted");
+        }
+        expected = next.sequence();
+        previous = anchor.hash();
+      }
+      while (next != null) {
+        AuditRecord record = next;
+        next = records.hasNext() ? records.next() : null;
+        if (!record.chain().equals(chain) || !record.event().chain().equals(chain)) {
+          return fail(AuditVerification.Problem.FOREIGN, expected, "the record stored at position " + expected
+              + " belongs to chain " + record.event().chain() + " (event " + record.event().id() + ")");
+        }
+        if (record.sequence() < expected) {
+          return record.sequence() == last
+              ? fail(AuditVerification.Problem.DUPLICATED, record.sequence(), "position " + record.sequence()
+                  + " appears twice")
+              : fail(AuditVerification.Problem.REORDERED, record.sequence(), "position " + record.sequence()
+                  + " is stored after " + last);
+        }
+        if (record.sequence() > expected) {
+          return next != null && next.sequence() == expected
+              ? fail(AuditVerification.Problem.REORDERED, expected, "position " + record.sequence()
+                  + " is stored before " + expected)
+              : fail(AuditVerification.Problem.MISSING, expected, "positions " + expected + ".."
+                  + (record.sequence() - 1) + " are missing");
+        }
+        if (!record.hashMatches()) {
+          return fail(AuditVerification.Problem.EDITED, expected, "the record at " + expected
+              + " does not match its hash: its content was changed");
+        }
+        if (key != null && !record.macMatches(key)) {
+          return fail(AuditVerification.Problem.UNAUTHENTIC, expected, "the record at " + expected
+              + " is not authenticated by this audit key: the chain was recomputed without it");
+        }
+        if (previous != null && !record.previousHash().equals(previous)) {
+          return fail(AuditVerification.Problem.BROKEN_LINK, expected, "the record at " + expected
+              + " does not link to the record before it: a record was inserted or replaced");
+        }
+        AuditCheckpoint checkpoint = bySequence.get(record.sequence());
+        if (checkpoint != null && !checkpoint.hash().equals(record.hash())) {
+          return fail(AuditVerification.Problem.ROLLED_BACK, expected, "the record at " + expected
+              + " differs from the checkpoint taken at " + checkpoint.createdAt()
+              + ": the store was rolled back and written again");
+        }
+        previous = record.hash();
+        last = record.sequence();
+        verified++;
+        expected++;
+      }
+      for (AuditCheckpoint checkpoint : anchors) {
+        if (checkpoint.sequence() > last && checkpoint.sequence() <= toSequence && checkpoint.sequence() >= expected) {
+          return fail(AuditVerification.Problem.TRUNCATED, expected, "the chain ends at " + last
+              + " but a checkpoint taken at " + checkpoint.createdAt() + " vouches for " + checkpoint.sequence()
+              + ": events were cut off or the store was rolled back");
+        }
+      }
+      return new AuditVerification(chain, verified, last, null, 0, "intact: " + verified + " records");
+    }
+
+    AuditVerification fail(AuditVerification.Problem problem, long at, String detail) {
+      return new AuditVerification(chain, verified, last, problem, at, detail);
+    }
+  }
+
+  /** Configures an {@link AuditVerifier}. */
+  public static final class Builder {
+    private @Nullable AuditKey key;
+    private @Nullable AuditCheckpointStore checkpoints;
+
+    private Builder() {
+    }
+
+    /**
+     * @param key the key chains were sealed with; then every MAC and checkpoint signature must match
+     * @return this builder
+     */
+    public Builder key(AuditKey key) {
+      this.key = Objects.requireNonNull(key, "key");
+      return this;
+    }
+
+    /**
+     * @param checkpoints where checkpoints are kept, outside the event store
+     * @return this builder
+     */
+    public Builder checkpoints(AuditCheckpointStore checkpoints) {
+      this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
+      return this;
+    }
+
+    /** @return the verifier */
+    public AuditVerifier build() {
+      return new AuditVerifier(this);
+    }
+  }
+}

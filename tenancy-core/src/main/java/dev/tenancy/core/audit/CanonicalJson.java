@@ -1,0 +1,93 @@
+package dev.tenancy.core.audit;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Writes JSON in the canonical form of RFC 8785 (JCS) for the values audit records hold: objects with members sorted
+ * by their names' UTF-16 code units, strings with the minimal escaping of ECMAScript's {@code JSON.stringify}, and
+ * integers (every number here is a sequence, below 2^53, so it prints as digits). The same record always gives the
+ * same bytes, on any JVM, which is what its hash is taken over.
+ */
+final class CanonicalJson {
+
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  private final StringBuilder out = new StringBuilder(256);
+
+  /** @return a sorted map for an object's members; {@code null} values are left out when written */
+  static Map<String, Object> object() {
+    return new TreeMap<>();
+  }
+
+  static String write(Map<String, ?> object) {
+    CanonicalJson json = new CanonicalJson();
+    json.value(object);
+    return json.out.toString();
+  }
+
+  private void value(Object value) {
+    if (value instanceof String text) {
+      string(text);
+    } else if (value instanceof Long || value instanceof Integer) {
+      out.append(value);
+    } else if (value instanceof Boolean bool) {
+      out.append(bool.booleanValue());
+    } else if (value instanceof Map<?, ?> map) {
+      object(map);
+    } else {
+      throw new IllegalArgumentException("not a canonical audit value: " + value.getClass().getName());
+    }
+  }
+
+  private void object(Map<?, ?> map) {
+    // TreeMap<String, …> already iterates in String.compareTo order, which is UTF-16 code unit order as JCS requires.
+    Map<?, ?> sorted = map instanceof TreeMap<?, ?> ? map : new TreeMap<>(map);
+    out.append('{');
+    boolean first = true;
+    for (Map.Entry<?, ?> member : sorted.entrySet()) {
+      if (member.getValue() == null) {
+        continue;
+      }
+      if (!first) {
+        out.append(',');
+      }
+      first = false;
+      string((String) member.getKey());
+      out.append(':');
+      value(member.getValue());
+    }
+    out.append('}');
+  }
+
+  private void string(String text) {
+    out.append('"');
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\b' -> out.append("\\b");
+        case '\f' -> out.append("\\f");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
+          } else if (Character.isSurrogate(c)) {
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+              out.append(c).append(text.charAt(++i));
+            } else {
+              throw new IllegalArgumentException("audit text holds a lone surrogate at index " + i
+                  + "; it has no UTF-8 form and could not be hashed reproducibly");
+            }
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    out.append('"');
+  }
+}
