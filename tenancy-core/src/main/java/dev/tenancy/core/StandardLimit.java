@@ -17,7 +17,13 @@ public enum StandardLimit {
   /** Bytes of storage the application reports for the tenant. */
   STORAGE_BYTES("storageBytes"),
   /** Distinct users with a live session at once. */
-  CONCURRENT_USERS("concurrentUsers");
+  CONCURRENT_USERS("concurrentUsers"),
+  /**
+   * Days an audit event is kept before {@code AuditRetention} may purge it; missing means kept forever.
+   *
+   * @since 0.1.0
+   */
+  AUDIT_RETENTION_DAYS("auditRetentionDays");
 
   private final String key;
 
