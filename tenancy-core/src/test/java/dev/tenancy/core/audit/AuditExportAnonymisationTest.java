@@ -1,8 +1,8 @@
 package dev.tenancy.core.audit;
 
-import static dev.tenancy.core.audit.AuditChains.append;
-import static dev.tenancy.core.audit.AuditChains.export;
-import static dev.tenancy.core.audit.AuditChains.parseCsv;
+import static dev.tenancy.core.audit.AuditExportFixtures.append;
+import static dev.tenancy.core.audit.AuditExportFixtures.export;
+import static dev.tenancy.core.audit.AuditExportFixtures.parseCsv;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tenancy.core.TenantId;

@@ -1,8 +1,8 @@
 package dev.tenancy.core.audit;
 
-import static dev.tenancy.core.audit.AuditChains.append;
-import static dev.tenancy.core.audit.AuditChains.event;
-import static dev.tenancy.core.audit.AuditChains.export;
+import static dev.tenancy.core.audit.AuditExportFixtures.append;
+import static dev.tenancy.core.audit.AuditExportFixtures.event;
+import static dev.tenancy.core.audit.AuditExportFixtures.export;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -253,7 +253,7 @@ class AuditExportTest {
     }
     append(sink, null, events);
 
-    List<List<String>> rows = AuditChains.parseCsv(export(export, A, T0, T1, Format.CSV));
+    List<List<String>> rows = AuditExportFixtures.parseCsv(export(export, A, T0, T1, Format.CSV));
 
     assertThat(rows).hasSize(11);
     assertThat(rows.subList(1, rows.size())).allSatisfy(row -> {

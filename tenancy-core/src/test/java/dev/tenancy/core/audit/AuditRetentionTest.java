@@ -1,7 +1,7 @@
 package dev.tenancy.core.audit;
 
-import static dev.tenancy.core.audit.AuditChains.append;
-import static dev.tenancy.core.audit.AuditChains.event;
+import static dev.tenancy.core.audit.AuditExportFixtures.append;
+import static dev.tenancy.core.audit.AuditExportFixtures.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -12,9 +12,9 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** Test fixtures: events, chains sealed into a sink, CSV read back. */
-final class AuditChains {
+final class AuditExportFixtures {
 
-  private AuditChains() {
+  private AuditExportFixtures() {
   }
 
   static AuditEvent event(@Nullable TenantId tenant, Instant at, String actor) {
