@@ -558,8 +558,10 @@ public final class JdbcAuditSink implements AuditSink {
             "classpath:dev/tenancy/jdbc/audit/" + database.folder(), JdbcAuditSink.class.getClassLoader());
       } catch (FlywayException e) {
         throw new AuditStorageException("Migrating the audit table in schema '" + schema + "' failed: "
-            + e.getMessage() + "; migrate as the role that is to own the table (migrationDataSource(...)), not as"
-            + " the application role, or turn migrate(false) on when the scripts were applied by other means", e);
+            + e.getMessage() + "; fix the cause (on PostgreSQL flyway-database-postgresql must be on the class path;"
+            + " the migrating role needs the privilege to create the schema: migrate as the role that is to own the"
+            + " table with migrationDataSource(...); a modified migration), or turn migrate(false) on when the"
+            + " scripts were applied by other means", e);
       }
     }
   }
