@@ -54,8 +54,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * <p>Each trial creates its own database ({@link BenchDatabase}); the table's owner (the superuser) migrates, and both
  * sides write as a non-owner application role with only the privileges {@link JdbcAuditSink#grantSql} lists, through
  * a HikariCP pool, each benchmark thread on its own tenant's chain. {@code rewriteBatchedInserts} is the pgjdbc option
- * that turns a batch into multi-row INSERTs; it is the user's to set on the pool's URL. Every iteration checks afterwards
- * that the chains hold every record appended.
+ * that turns a batch into multi-row INSERTs; it is the user's to set on the pool's URL. Every iteration checks
+ * afterwards that the chains hold every record appended.
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar AuditJdbcSinkBenchmark -f 1 -wi 2 -w 3s -i 5 -r 3s

@@ -18,11 +18,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -80,7 +76,6 @@ public final class JdbcAuditSink implements AuditSink {
 
   private static final Logger LOG = LoggerFactory.getLogger(JdbcAuditSink.class);
   private static final Pattern SCHEMA = Pattern.compile("[a-z][a-z0-9_]{0,62}");
-  private static final String UNIQUE_VIOLATION = "23505";
   // Event times are kept to the microsecond; both databases store these years.
   private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
   private static final Instant LATEST = Instant.parse("+10000-01-01T00:00:00Z");
@@ -156,91 +151,13 @@ public final class JdbcAuditSink implements AuditSink {
       texts[i] = AuditRecordCodec.toJson(Objects.requireNonNull(records.get(i), "records must not contain null"));
     }
     try (Connection connection = dataSource.getConnection()) {
-      insert(connection, records, texts);
+      BatchInsert.insert(connection, sql.insert, records, texts);
     } catch (SQLException e) {
-      if (isUniqueViolation(e)) {
-        throw conflict(records, e);
+      if (BatchInsert.isUniqueViolation(e)) {
+        throw BatchInsert.conflict(dataSource, sql.stored, records, e);
       }
       throw failure("append " + records.size() + " audit records", e);
     }
-  }
-
-  private void insert(Connection connection, List<AuditRecord> records, String[] texts) throws SQLException {
-    boolean autoCommit = connection.getAutoCommit();
-    connection.setAutoCommit(false);
-    try (PreparedStatement insert = connection.prepareStatement(sql.insert)) {
-      for (int i = 0; i < texts.length; i++) {
-        AuditRecord record = records.get(i);
-        insert.setString(1, record.chain());
-        insert.setLong(2, record.sequence());
-        insert.setObject(3, OffsetDateTime.ofInstant(record.event().timestamp(), ZoneOffset.UTC));
-        insert.setString(4, texts[i]);
-        insert.addBatch();
-      }
-      insert.executeBatch();
-      connection.commit();
-    } catch (SQLException | RuntimeException e) {
-      try {
-        connection.rollback();
-      } catch (SQLException rollback) {
-        e.addSuppressed(rollback);
-      }
-      throw e;
-    } finally {
-      restoreAutoCommit(connection, autoCommit);
-    }
-  }
-
-  /** Names the first position of the batch that turned out to be taken; the batch itself was rolled back. */
-  private AuditChainConflictException conflict(List<AuditRecord> records, SQLException cause) {
-    AuditRecord taken = null;
-    try {
-      taken = firstStored(records);
-    } catch (SQLException lookup) {
-      cause.addSuppressed(lookup);
-    }
-    if (taken == null) {
-      // Not stored (any more): the batch itself named a position twice.
-      Set<String> seen = new HashSet<>();
-      for (AuditRecord record : records) {
-        if (!seen.add(record.chain() + '\u0000' + record.sequence())) {
-          taken = record;
-          break;
-        }
-      }
-    }
-    AuditRecord named = taken == null ? records.get(0) : taken;
-    AuditChainConflictException conflict = new AuditChainConflictException(named.chain(), named.sequence());
-    conflict.initCause(cause);
-    return conflict;
-  }
-
-  private @Nullable AuditRecord firstStored(List<AuditRecord> records) throws SQLException {
-    Map<String, long[]> ranges = new LinkedHashMap<>();
-    for (AuditRecord record : records) {
-      ranges.merge(record.chain(), new long[] {record.sequence(), record.sequence()},
-          (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
-    }
-    Set<String> stored = new HashSet<>();
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement select = connection.prepareStatement(sql.stored)) {
-      for (Map.Entry<String, long[]> range : ranges.entrySet()) {
-        select.setString(1, range.getKey());
-        select.setLong(2, range.getValue()[0]);
-        select.setLong(3, range.getValue()[1]);
-        try (ResultSet rows = select.executeQuery()) {
-          while (rows.next()) {
-            stored.add(range.getKey() + '\u0000' + rows.getLong(1));
-          }
-        }
-      }
-    }
-    for (AuditRecord record : records) {
-      if (stored.contains(record.chain() + '\u0000' + record.sequence())) {
-        return record;
-      }
-    }
-    return null;
   }
 
   /**
@@ -379,39 +296,6 @@ public final class JdbcAuditSink implements AuditSink {
     return new AuditStorageException("JdbcAuditSink could not " + action + " (SQLState " + cause.getSQLState() + ": "
         + cause.getMessage() + "); check that the database is reachable, that the sink's table was migrated, and that"
         + " its role has what JdbcAuditSink.grantSql(...) grants", cause);
-  }
-
-  private static boolean isUniqueViolation(SQLException failure) {
-    // A failed batch reports the statement's error as the next exception (pgjdbc) or the cause (H2).
-    Set<Throwable> seen = new HashSet<>();
-    List<Throwable> pending = new ArrayList<>(List.of(failure));
-    while (!pending.isEmpty()) {
-      Throwable next = pending.remove(pending.size() - 1);
-      if (next == null || !seen.add(next)) {
-        continue;
-      }
-      if (next instanceof SQLException sqlException) {
-        if (UNIQUE_VIOLATION.equals(sqlException.getSQLState())) {
-          return true;
-        }
-        pending.add(sqlException.getNextException());
-      }
-      pending.add(next.getCause());
-    }
-    return false;
-  }
-
-  private static void restoreAutoCommit(Connection connection, boolean autoCommit) {
-    if (!autoCommit) {
-      return;
-    }
-    try {
-      connection.setAutoCommit(true);
-    } catch (SQLException e) {
-      // The batch is committed (or rolled back) already: failing the append now would make the caller write it again.
-      // A pool resets auto-commit on return, or discards a connection that cannot.
-      LOG.warn("Could not restore auto-commit on an audit connection", e);
-    }
   }
 
   private static Instant ceilingMicros(Instant instant) {

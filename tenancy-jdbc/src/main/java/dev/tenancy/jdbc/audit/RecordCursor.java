@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Records read from an open result set one fetch at a time, so a chain of millions streams in constant memory. The
- * cursor holds its connection until {@link #close()}, which the stream's {@code close()} calls: the connection goes back
- * to the pool then, not when the last row was read.
+ * cursor holds its connection until {@link #close()}, which the stream's {@code close()} calls: the connection goes
+ * back to the pool then, not when the last row was read.
  */
 final class RecordCursor extends Spliterators.AbstractSpliterator<AuditRecord> {
 

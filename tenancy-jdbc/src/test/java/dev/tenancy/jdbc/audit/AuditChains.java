@@ -21,7 +21,8 @@ final class AuditChains {
   /** The key chains are sealed with, kept "outside the database" (in the test). */
   static final AuditKey KEY = AuditKey.of("jdbc-audit-sink-test-key-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
   /** A key the attacker made up: records sealed with it are not authentic. */
-  static final AuditKey FORGER_KEY = AuditKey.of("not-the-audit-key-but-long-enough-0123456".getBytes(StandardCharsets.UTF_8));
+  static final AuditKey FORGER_KEY =
+      AuditKey.of("not-the-audit-key-but-long-enough-0123456".getBytes(StandardCharsets.UTF_8));
 
   private AuditChains() {
   }

@@ -244,7 +244,8 @@ class JdbcAuditSinkTest {
   }
 
   private void execute(String sql) {
-    try (Connection connection = database.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+    try (Connection connection = database.getConnection();
+        PreparedStatement statement = connection.prepareStatement(sql)) {
       statement.execute();
     } catch (SQLException e) {
       throw new IllegalStateException(e);
