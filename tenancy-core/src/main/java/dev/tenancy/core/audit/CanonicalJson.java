@@ -26,6 +26,30 @@ final class CanonicalJson {
     return json.out.toString();
   }
 
+  /**
+   * @param text any text
+   * @return the text with every lone surrogate (which has no UTF-8 form, so {@link #write} refuses it) replaced by
+   *     U+FFFD, or the text itself if it has none
+   */
+  static String wellFormed(String text) {
+    StringBuilder fixed = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!Character.isSurrogate(c)) {
+        continue;
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+        continue;
+      }
+      if (fixed == null) {
+        fixed = new StringBuilder(text);
+      }
+      fixed.setCharAt(i, '\uFFFD');
+    }
+    return fixed == null ? text : fixed.toString();
+  }
+
   private void value(Object value) {
     if (value instanceof String text) {
       string(text);
