@@ -123,7 +123,8 @@ public final class AuditLog implements AutoCloseable {
    * Waits until every event recorded before this call is stored (the sink's append has returned). If the sink is
    * failing, this waits until it recovers. Returns at once on a closed log, which has stored everything.
    *
-   * @throws IllegalStateException if called on the writer thread (from a future's callback), which would wait for itself
+   * @throws IllegalStateException if called on the writer thread (from a future's callback), which would wait for
+   *     itself, or if the writer stopped after an unexpected error
    * @throws AuditStorageException if the thread is interrupted while waiting for room in the queue
    */
   public void flush() {
@@ -132,6 +133,9 @@ public final class AuditLog implements AutoCloseable {
     try {
       enqueue(new AuditWriter.Flush(done), false);
     } catch (IllegalStateException closed) {
+      if (writer.failed) {
+        throw closed;
+      }
       writer.awaitTermination();
       return;
     }
@@ -236,10 +240,12 @@ public final class AuditLog implements AutoCloseable {
       if (writer.closed) {
         throw closed();
       }
+      // offer first: put() refuses at once on a thread whose interrupt flag is set, even when there is room.
+      if (writer.queue.offer(item)) {
+        return;
+      }
       if (mayDrop) {
-        if (!writer.queue.offer(item)) {
-          dropped.increment();
-        }
+        dropped.increment();
         return;
       }
       writer.queue.put(item);

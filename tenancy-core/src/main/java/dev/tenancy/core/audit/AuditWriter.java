@@ -128,9 +128,27 @@ final class AuditWriter implements Runnable {
       failed = true;
       closed = true;
       LOG.error("The audit writer stopped unexpectedly; the audit log refuses further events", e);
+      failWaiting(e);
       throw e;
     } finally {
       terminated.countDown();
+    }
+  }
+
+  /** After a fatal error: whoever waits for a durable record, a flush or an erasure is told instead of waiting on. */
+  private void failWaiting(Throwable cause) {
+    AuditStorageException failure = new AuditStorageException("the audit writer stopped after an unexpected error: "
+        + cause, cause);
+    List<Object> left = new ArrayList<>(own);
+    queue.drainTo(left);
+    for (Object item : left) {
+      if (item instanceof Pending pending && pending.stored() != null) {
+        pending.stored().completeExceptionally(failure);
+      } else if (item instanceof Flush flush) {
+        flush.done().completeExceptionally(failure);
+      } else if (item instanceof Erase erase) {
+        erase.removed().completeExceptionally(failure);
+      }
     }
   }
 

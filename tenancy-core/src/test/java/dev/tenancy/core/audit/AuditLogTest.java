@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -151,6 +152,53 @@ class AuditLogTest {
 
     assertThat(stored(memory, tenant.toString())).hasSize(10);
     assertThat(log.droppedEvents()).isZero();
+  }
+
+  @Test
+  void record_onAThreadWithItsInterruptFlagSet_isRecordedWhileThereIsRoom() {
+    AuditLog log = log(memory, builder -> builder);
+    TenantId tenant = TenantId.random();
+
+    Thread.currentThread().interrupt();
+    try {
+      log.record(security(tenant, 1));
+    } finally {
+      assertThat(Thread.interrupted()).as("interrupt flag kept").isTrue();
+    }
+    log.flush();
+
+    assertThat(stored(memory, tenant.toString())).hasSize(1);
+  }
+
+  @Test
+  void record_interruptedWhileWaitingForRoom_saysTheEventWasNotRecorded() throws InterruptedException {
+    GateSink gate = new GateSink(memory);
+    AuditLog log = log(gate, builder -> builder.queueCapacity(1).batchSize(1));
+    TenantId tenant = TenantId.random();
+    log.record(security(tenant, 1));
+    awaitLatch(gate.entered);
+    log.record(security(tenant, 2));
+    List<Throwable> thrown = new CopyOnWriteArrayList<>();
+    AtomicBoolean flagSet = new AtomicBoolean();
+    Thread waiting = start(() -> {
+      try {
+        log.record(security(tenant, 3));
+      } catch (AuditStorageException e) {
+        thrown.add(e);
+        flagSet.set(Thread.currentThread().isInterrupted());
+      }
+    });
+    await().until(() -> waiting.getState() == Thread.State.WAITING);
+
+    waiting.interrupt();
+    waiting.join(TimeUnit.SECONDS.toMillis(30));
+    gate.open.countDown();
+    log.flush();
+
+    assertThat(thrown).singleElement().satisfies(e -> assertThat(e).hasMessageContaining("NOT recorded"));
+    assertThat(flagSet).isTrue();
+    assertThat(stored(memory, tenant.toString())).extracting(record -> record.event().details().get("n"))
+        .containsExactly("1", "2");
   }
 
   @Test
