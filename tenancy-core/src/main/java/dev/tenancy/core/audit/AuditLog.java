@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -116,6 +117,7 @@ public final class AuditLog implements AutoCloseable {
   public CompletableFuture<AuditRecord> recordDurably(AuditEvent event) {
     CompletableFuture<AuditRecord> stored = new CompletableFuture<>();
     enqueue(new AuditWriter.Pending(encodable(Objects.requireNonNull(event, "event")), stored), false);
+    LockSupport.unpark(thread);
     return stored;
   }
 
@@ -132,6 +134,7 @@ public final class AuditLog implements AutoCloseable {
     CompletableFuture<Void> done = new CompletableFuture<>();
     try {
       enqueue(new AuditWriter.Flush(done), false);
+      LockSupport.unpark(thread);
     } catch (IllegalStateException closed) {
       if (writer.failed) {
         throw closed;
@@ -160,6 +163,7 @@ public final class AuditLog implements AutoCloseable {
   CompletableFuture<Long> eraseLater(TenantId tenant) {
     CompletableFuture<Long> removed = new CompletableFuture<>();
     enqueue(new AuditWriter.Erase(Objects.requireNonNull(tenant, "tenant"), removed), false);
+    LockSupport.unpark(thread);
     return removed;
   }
 
@@ -219,8 +223,7 @@ public final class AuditLog implements AutoCloseable {
   @Override
   public void close() {
     writer.closed = true;
-    // Wakes a writer waiting on an empty queue; a full queue needs no waking.
-    writer.queue.offer(AuditWriter.WAKE);
+    LockSupport.unpark(thread);
     if (Thread.currentThread() != thread) {
       writer.awaitTermination();
     }

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -37,7 +38,10 @@ final class AuditWriter implements Runnable {
   private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
   private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(2);
   /** How often the writer looks again while closing and a caller is still between its checks and its put. */
-  private static final long CLOSING_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  private static final long CLOSING_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  /** How long an idle writer parks at first; it doubles while the queue stays empty, up to the maximum. */
+  private static final long MIN_IDLE_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+  private static final long MAX_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
   /** Conflicts in a row after which the writer backs off: a sink that always conflicts must not spin a core. */
   private static final int CONFLICTS_BEFORE_BACKOFF = 8;
 
@@ -62,9 +66,6 @@ final class AuditWriter implements Runnable {
     }
   }
 
-  /** Wakes the writer when the log closes; carries nothing. */
-  static final Object WAKE = new Object();
-
   final BlockingQueue<Object> queue;
   final AtomicInteger producers = new AtomicInteger();
   volatile boolean closed;
@@ -83,6 +84,7 @@ final class AuditWriter implements Runnable {
   private final long checkpointNanos;
   private final @Nullable Consumer<? super AuditStorageException> failureListener;
 
+  private long idleNanos = MIN_IDLE_NANOS;
   private final Map<String, Head> heads = new HashMap<>();
   /** Chains appended to since their last checkpoint. */
   private final Set<String> touched = new LinkedHashSet<>();
@@ -161,17 +163,29 @@ final class AuditWriter implements Runnable {
     }
   }
 
-  /** Fills the batch: what the writer recorded itself, then the queue, lingering for more if so configured. */
+  /**
+   * Fills the batch: what the writer recorded itself, then the queue, lingering for more if so configured.
+   *
+   * <p>An idle writer parks for a while rather than wait on the queue: a writer waiting on the queue would have to be
+   * woken by every {@code record()}, a system call that costs the caller several microseconds. Whoever waits for the
+   * writer (a durable record, a flush, an erasure, close) wakes it explicitly.
+   */
   private void take(List<Object> batch, long nextCheckpoint) {
     while (!own.isEmpty() && batch.size() < batchSize) {
       batch.add(own.poll());
     }
     if (batch.isEmpty()) {
-      long wait = closed ? CLOSING_POLL_NANOS : Math.max(0, nextCheckpoint - System.nanoTime());
-      Object first = poll(wait);
+      Object first = queue.poll();
       if (first == null) {
-        return;
+        park(Math.min(closed ? CLOSING_PARK_NANOS : idleNanos, Math.max(0, nextCheckpoint - System.nanoTime())));
+        first = queue.poll();
+        if (first == null) {
+          // Idle: back off so that a quiet log wakes only a few hundred times a second.
+          idleNanos = Math.min(idleNanos * 2, MAX_IDLE_NANOS);
+          return;
+        }
       }
+      idleNanos = MIN_IDLE_NANOS;
       batch.add(first);
     }
     queue.drainTo(batch, batchSize - batch.size());
@@ -179,21 +193,17 @@ final class AuditWriter implements Runnable {
       return;
     }
     long deadline = System.nanoTime() + lingerNanos;
-    while (batch.size() < batchSize) {
+    for (long left = lingerNanos; left > 0 && batch.size() < batchSize; left = deadline - System.nanoTime()) {
+      park(Math.min(left, MIN_IDLE_NANOS));
       int from = batch.size();
-      Object next = poll(deadline - System.nanoTime());
-      if (next == null) {
-        return;
-      }
-      batch.add(next);
-      queue.drainTo(batch, batchSize - batch.size());
+      queue.drainTo(batch, batchSize - from);
       if (closed || containsUrgent(batch, from)) {
         return;
       }
     }
   }
 
-  /** Someone waits for these: a durable record, a flush, an erasure, or close. Lingering would only delay them. */
+  /** Someone waits for these: a durable record, a flush, an erasure. Lingering would only delay them. */
   private static boolean containsUrgent(List<Object> batch, int from) {
     for (int i = from; i < batch.size(); i++) {
       if (!(batch.get(i) instanceof AuditEvent)) {
@@ -203,15 +213,12 @@ final class AuditWriter implements Runnable {
     return false;
   }
 
-  private @Nullable Object poll(long nanos) {
-    if (nanos <= 0) {
-      return queue.poll();
-    }
-    try {
-      return queue.poll(nanos, TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      // Nobody but the JVM interrupts this private thread; stopping would strand events, so carry on.
-      return null;
+  private void park(long nanos) {
+    if (nanos > 0) {
+      LockSupport.parkNanos(this, nanos);
+      // Nobody but the JVM interrupts this private thread, and stopping would strand events: carry on, but clear the
+      // flag, or every later park would return at once.
+      Thread.interrupted();
     }
   }
 
@@ -476,7 +483,7 @@ final class AuditWriter implements Runnable {
       try {
         TimeUnit.NANOSECONDS.sleep(left);
       } catch (InterruptedException e) {
-        // See poll(): the writer never stops on an interrupt while it holds events.
+        // See park(): the writer never stops on an interrupt while it holds events.
       }
     }
   }
