@@ -7,7 +7,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
@@ -74,61 +73,63 @@ public final class AuditVerifier {
     Map<Long, AuditCheckpoint> bySequence = new HashMap<>();
     for (AuditCheckpoint checkpoint : anchors) {
       if (key != null && !checkpoint.signatureMatches(key)) {
-        return new Run(chain, fromSequence).fail(AuditVerification.Problem.CHECKPOINT_FORGED, checkpoint.sequence(),
-            "the checkpoint at " + checkpoint.sequence() + " is not signed with this audit key");
+        return new Run(sink, chain, fromSequence).fail(AuditVerification.Problem.CHECKPOINT_FORGED,
+            checkpoint.sequence(), "the checkpoint at " + checkpoint.sequence() + " is not signed with this audit key");
       }
       bySequence.put(checkpoint.sequence(), checkpoint);
     }
-    Run run = new Run(chain, fromSequence);
-    try (Stream<AuditRecord> stored = sink.read(chain, fromSequence, toSequence)) {
-      return run.walk(stored.iterator(), previousHash(sink, chain, fromSequence, bySequence), bySequence, anchors,
-          toSequence);
+    Run run = new Run(sink, chain, fromSequence);
+    try {
+      @Nullable AuditRecord before = fromSequence == 1 ? null : first(sink, chain, fromSequence - 1);
+      try (Stream<AuditRecord> stored = sink.read(chain, fromSequence, toSequence)) {
+        return run.walk(stored.iterator(), before, bySequence, anchors, toSequence);
+      }
     } catch (AuditStorageException unreadable) {
       return run.fail(AuditVerification.Problem.UNREADABLE, run.expected, unreadable.getMessage());
     }
   }
 
-  /** The hash the record at {@code fromSequence} must link to, or {@code null} if nothing before it is known. */
-  private static @Nullable String previousHash(AuditSink sink, String chain, long fromSequence,
-      Map<Long, AuditCheckpoint> bySequence) {
-    if (fromSequence == 1) {
-      return AuditRecord.GENESIS;
+  /** The record stored first at a position, as a walk in stored order would have met it. */
+  private static @Nullable AuditRecord first(AuditSink sink, String chain, long sequence) {
+    try (Stream<AuditRecord> at = sink.read(chain, sequence, sequence)) {
+      return at.findFirst().orElse(null);
     }
-    try (Stream<AuditRecord> before = sink.read(chain, fromSequence - 1, fromSequence - 1)) {
-      Optional<AuditRecord> record = before.findFirst();
-      if (record.isPresent()) {
-        return record.get().hash();
-      }
-    }
-    AuditCheckpoint anchor = bySequence.get(fromSequence - 1);
-    return anchor == null ? null : anchor.hash();
   }
 
-  /** One pass over a chain's records. */
+  /** One pass over a chain's records, in the order they are stored. */
   private final class Run {
+    private final AuditSink sink;
     private final String chain;
     private long expected;
     private long verified;
     private long last;
+    /** The first position accepted; a record below it was never met in order, so it was moved, not repeated. */
+    private long first;
 
-    Run(String chain, long fromSequence) {
+    Run(AuditSink sink, String chain, long fromSequence) {
+      this.sink = sink;
       this.chain = chain;
       this.expected = fromSequence;
+      this.first = fromSequence;
     }
 
-    AuditVerification walk(Iterator<AuditRecord> records, @Nullable String linkTo,
+    AuditVerification walk(Iterator<AuditRecord> records, @Nullable AuditRecord before,
         Map<Long, AuditCheckpoint> bySequence, List<AuditCheckpoint> anchors, long toSequence) {
-      String previous = linkTo;
+      @Nullable String previous = expected == 1 ? AuditRecord.GENESIS : before != null ? before.hash() : null;
+      if (previous == null) {
+        AuditCheckpoint anchor = bySequence.get(expected - 1);
+        previous = anchor == null ? null : anchor.hash();
+      }
       AuditRecord next = records.hasNext() ? records.next() : null;
-      if (next != null && expected == 1 && next.sequence() > 1) {
-        // Retention removed the start: the checkpoint it left at the last removed position must anchor the rest.
+      if (next != null && next.sequence() > expected && before == null && next.chain().equals(chain)) {
+        // Retention removed the start (of the chain, or of the range): the checkpoint it left at the last removed
+        // position must anchor the first retained record. Without such an anchor the walk below reports MISSING.
         AuditCheckpoint anchor = bySequence.get(next.sequence() - 1);
-        if (anchor == null || !anchor.hash().equals(next.previousHash())) {
-          return fail(AuditVerification.Problem.MISSING, 1, "the chain starts at " + next.sequence()
-              + " and no checkpoint anchors the removed start: records 1.." + (next.sequence() - 1) + " were deleted");
+        if (anchor != null && anchor.hash().equals(next.previousHash())) {
+          expected = next.sequence();
+          first = expected;
+          previous = anchor.hash();
         }
-        expected = next.sequence();
-        previous = anchor.hash();
       }
       while (next != null) {
         AuditRecord record = next;
@@ -138,18 +139,10 @@ public final class AuditVerifier {
               + " belongs to chain " + record.event().chain() + " (event " + record.event().id() + ")");
         }
         if (record.sequence() < expected) {
-          return record.sequence() == last
-              ? fail(AuditVerification.Problem.DUPLICATED, record.sequence(), "position " + record.sequence()
-                  + " appears twice")
-              : fail(AuditVerification.Problem.REORDERED, record.sequence(), "position " + record.sequence()
-                  + " is stored after " + last);
+          return repeated(record);
         }
         if (record.sequence() > expected) {
-          return next != null && next.sequence() == expected
-              ? fail(AuditVerification.Problem.REORDERED, expected, "position " + record.sequence()
-                  + " is stored before " + expected)
-              : fail(AuditVerification.Problem.MISSING, expected, "positions " + expected + ".."
-                  + (record.sequence() - 1) + " are missing");
+          return gap(record, next, records);
         }
         if (!record.hashMatches()) {
           return fail(AuditVerification.Problem.EDITED, expected, "the record at " + expected
@@ -182,6 +175,38 @@ public final class AuditVerifier {
         }
       }
       return new AuditVerification(chain, verified, last, null, 0, "intact: " + verified + " records");
+    }
+
+    /** A position below the expected one: met before (a copy, or a second record claiming it), or moved back. */
+    private AuditVerification repeated(AuditRecord record) {
+      long sequence = record.sequence();
+      if (sequence < first) {
+        return fail(AuditVerification.Problem.REORDERED, sequence, "position " + sequence + " is stored after "
+            + last);
+      }
+      AuditRecord met = first(sink, chain, sequence);
+      if (met != null && met.hash().equals(record.hash())) {
+        return fail(AuditVerification.Problem.DUPLICATED, sequence, "position " + sequence + " appears twice");
+      }
+      // Two different records claim one position, and the one met first linked correctly: the other was inserted.
+      return fail(AuditVerification.Problem.BROKEN_LINK, sequence, "position " + sequence
+          + " is held by two different records: one was inserted (the chain forks there)");
+    }
+
+    /** A position above the expected one: the expected record is either stored later (moved) or gone (deleted). */
+    private AuditVerification gap(AuditRecord record, @Nullable AuditRecord next, Iterator<AuditRecord> rest) {
+      // Only on the failure path: reading on to the end tells a move from a deletion.
+      for (AuditRecord later = next; later != null; later = rest.hasNext() ? rest.next() : null) {
+        if (later.sequence() == expected && later.chain().equals(chain)) {
+          return fail(AuditVerification.Problem.REORDERED, expected, "position " + record.sequence()
+              + " is stored before " + expected);
+        }
+      }
+      String detail = verified == 0
+          ? "the range starts at " + record.sequence() + " and no checkpoint anchors the records before it: "
+              + expected + ".." + (record.sequence() - 1) + " were deleted"
+          : "positions " + expected + ".." + (record.sequence() - 1) + " are missing";
+      return fail(AuditVerification.Problem.MISSING, expected, detail);
     }
 
     AuditVerification fail(AuditVerification.Problem problem, long at, String detail) {

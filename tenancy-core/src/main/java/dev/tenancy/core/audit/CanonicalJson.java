@@ -13,7 +13,7 @@ final class CanonicalJson {
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-  private final StringBuilder out = new StringBuilder(256);
+  private final StringBuilder out = new StringBuilder(1024);
 
   /** @return a sorted map for an object's members; {@code null} values are left out when written */
   static Map<String, Object> object() {
@@ -24,6 +24,30 @@ final class CanonicalJson {
     CanonicalJson json = new CanonicalJson();
     json.value(object);
     return json.out.toString();
+  }
+
+  /**
+   * @param text any text
+   * @return the text with every lone surrogate (which has no UTF-8 form, so {@link #write} refuses it) replaced by
+   *     U+FFFD, or the text itself if it has none
+   */
+  static String wellFormed(String text) {
+    StringBuilder fixed = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!Character.isSurrogate(c)) {
+        continue;
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+        continue;
+      }
+      if (fixed == null) {
+        fixed = new StringBuilder(text);
+      }
+      fixed.setCharAt(i, '\uFFFD');
+    }
+    return fixed == null ? text : fixed.toString();
   }
 
   private void value(Object value) {
@@ -62,8 +86,19 @@ final class CanonicalJson {
 
   private void string(String text) {
     out.append('"');
+    // Copies runs of characters that need no escaping in one go: records are hashed on the writer's hot path.
+    int run = 0;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
+      if (c >= 0x20 && c != '"' && c != '\\' && !Character.isSurrogate(c)) {
+        continue;
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+        continue;
+      }
+      out.append(text, run, i);
+      run = i + 1;
       switch (c) {
         case '"' -> out.append("\\\"");
         case '\\' -> out.append("\\\\");
@@ -73,21 +108,14 @@ final class CanonicalJson {
         case '\r' -> out.append("\\r");
         case '\t' -> out.append("\\t");
         default -> {
-          if (c < 0x20) {
-            out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
-          } else if (Character.isSurrogate(c)) {
-            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-              out.append(c).append(text.charAt(++i));
-            } else {
-              throw new IllegalArgumentException("audit text holds a lone surrogate at index " + i
-                  + "; it has no UTF-8 form and could not be hashed reproducibly");
-            }
-          } else {
-            out.append(c);
+          if (Character.isSurrogate(c)) {
+            throw new IllegalArgumentException("audit text holds a lone surrogate at index " + i
+                + "; it has no UTF-8 form and could not be hashed reproducibly");
           }
+          out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
         }
       }
     }
-    out.append('"');
+    out.append(text, run, text.length()).append('"');
   }
 }
