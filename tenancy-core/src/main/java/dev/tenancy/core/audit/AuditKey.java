@@ -28,12 +28,11 @@ public final class AuditKey {
   private final SecretKeySpec key;
   private final String id;
   /** Mac.getInstance and init cost about as much as the MAC itself; each writer thread keeps one initialised. */
-  private final ThreadLocal<Mac> macs;
+  private final ThreadLocal<Mac> macs = new ThreadLocal<>();
 
   private AuditKey(byte[] secret) {
     this.key = new SecretKeySpec(secret, ALGORITHM);
     this.id = HexFormat.of().formatHex(sha256(secret), 0, 4);
-    this.macs = ThreadLocal.withInitial(this::newMac);
   }
 
   /**
@@ -56,8 +55,13 @@ public final class AuditKey {
 
   /** @return HMAC-SHA256 of the text's UTF-8 bytes, lower-case hex */
   String mac(String text) {
+    Mac mac = macs.get();
+    if (mac == null) {
+      mac = newMac();
+      macs.set(mac);
+    }
     // doFinal resets the Mac for its next use on this thread.
-    return HexFormat.of().formatHex(macs.get().doFinal(text.getBytes(StandardCharsets.UTF_8)));
+    return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
   }
 
   private Mac newMac() {

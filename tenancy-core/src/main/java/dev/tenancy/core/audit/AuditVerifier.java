@@ -105,6 +105,7 @@ public final class AuditVerifier {
     private long last;
     /** The first position accepted; a record below it was never met in order, so it was moved, not repeated. */
     private long first;
+    private @Nullable AuditStorageException unreadable;
 
     Run(AuditSink sink, String chain, long fromSequence) {
       this.sink = sink;
@@ -120,7 +121,7 @@ public final class AuditVerifier {
         AuditCheckpoint anchor = bySequence.get(expected - 1);
         previous = anchor == null ? null : anchor.hash();
       }
-      AuditRecord next = records.hasNext() ? records.next() : null;
+      AuditRecord next = advance(records);
       if (next != null && next.sequence() > expected && before == null && next.chain().equals(chain)) {
         // Retention removed the start (of the chain, or of the range): the checkpoint it left at the last removed
         // position must anchor the first retained record. Without such an anchor the walk below reports MISSING.
@@ -133,7 +134,7 @@ public final class AuditVerifier {
       }
       while (next != null) {
         AuditRecord record = next;
-        next = records.hasNext() ? records.next() : null;
+        next = advance(records);
         if (!record.chain().equals(chain) || !record.event().chain().equals(chain)) {
           return fail(AuditVerification.Problem.FOREIGN, expected, "the record stored at position " + expected
               + " belongs to chain " + record.event().chain() + " (event " + record.event().id() + ")");
@@ -167,6 +168,9 @@ public final class AuditVerifier {
         verified++;
         expected++;
       }
+      if (unreadable != null) {
+        return fail(AuditVerification.Problem.UNREADABLE, expected, unreadable.getMessage());
+      }
       for (AuditCheckpoint checkpoint : anchors) {
         if (checkpoint.sequence() > last && checkpoint.sequence() <= toSequence && checkpoint.sequence() >= expected) {
           return fail(AuditVerification.Problem.TRUNCATED, expected, "the chain ends at " + last
@@ -175,6 +179,22 @@ public final class AuditVerifier {
         }
       }
       return new AuditVerification(chain, verified, last, null, 0, "intact: " + verified + " records");
+    }
+
+    /**
+     * The next stored record. The walk reads one ahead, so a record that cannot be read is held back until the ones
+     * before it are checked, and then reported at its own position.
+     */
+    private @Nullable AuditRecord advance(Iterator<AuditRecord> records) {
+      if (unreadable != null) {
+        return null;
+      }
+      try {
+        return records.hasNext() ? records.next() : null;
+      } catch (AuditStorageException e) {
+        unreadable = e;
+        return null;
+      }
     }
 
     /** A position below the expected one: met before (a copy, or a second record claiming it), or moved back. */
