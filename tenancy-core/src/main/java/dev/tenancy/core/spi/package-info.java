@@ -1,6 +1,7 @@
 /**
  * Interfaces users implement to plug storage and behaviour into Tenancy: {@link dev.tenancy.core.spi.TenantStore},
- * {@link dev.tenancy.core.spi.ProvisioningStep} and {@link dev.tenancy.core.spi.TenantLifecycleListener}.
+ * {@link dev.tenancy.core.spi.ProvisioningStep}, {@link dev.tenancy.core.spi.TenantLifecycleListener} and
+ * {@link dev.tenancy.core.spi.ApiKeyStore} (API keys as hashes).
  *
  * <p>Security-relevant implementations are wired explicitly (constructors and builders), never discovered from the
  * class path. Example of a provisioning step:
