@@ -244,14 +244,15 @@ public final class TenantTokenService {
   /**
    * Issues a token for a principal, signed with the signing key: {@code iss} and {@code aud} of this service,
    * {@code sub}, {@code org_id} (unless a platform principal), {@code roles}, {@code kind}, {@code iat} = now,
-   * {@code exp} = now + ttl, and a random {@code jti}. Turning an API key into a token is
-   * {@code issue(apiKeys.exchange(key), Duration.ofMinutes(15))}.
+   * {@code exp} = now + ttl, but never after the principal's own {@code expiresAt} (an API key's expiry), and a
+   * random {@code jti}. Turning an API key into a token is
+   * {@code issue(apiKeys.authenticate(key), Duration.ofMinutes(15))}.
    *
    * @param principal who the token is for
    * @param ttl how long it is valid; positive, at most {@link Builder#maxTokenLifetime(Duration)}
    * @return the signed token
    * @throws IllegalStateException if the service has no signing key
-   * @throws IllegalArgumentException if the ttl is not positive or too long
+   * @throws IllegalArgumentException if the ttl is not positive or too long, or the principal's proof has expired
    */
   public String issue(TenantPrincipal principal, Duration ttl) {
     Objects.requireNonNull(principal, "principal");
@@ -265,13 +266,23 @@ public final class TenantTokenService {
           + " (maxTokenLifetime), was " + ttl + "; short-lived tokens limit what a stolen one is worth");
     }
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    Instant expiresAt = now.plus(ttl);
+    Instant proofExpires = principal.expiresAt();
+    if (proofExpires != null && proofExpires.isBefore(expiresAt)) {
+      // A token exchanged for an API key (or derived from another token) never outlives the proof behind it.
+      if (!proofExpires.isAfter(now)) {
+        throw new IllegalArgumentException("The principal's proof expired at " + proofExpires
+            + "; authenticate again before issuing a token");
+      }
+      expiresAt = proofExpires.truncatedTo(ChronoUnit.SECONDS);
+    }
     JWTCreator.Builder token = JWT.create()
         .withKeyId(signingKey.kid())
         .withIssuer(issuer)
         .withAudience(audience)
         .withSubject(principal.subject())
         .withIssuedAt(now)
-        .withExpiresAt(now.plus(ttl))
+        .withExpiresAt(expiresAt)
         .withJWTId(UUID.randomUUID().toString())
         .withArrayClaim(TokenChecks.ROLES_CLAIM, principal.roles().stream().sorted().toList().toArray(NO_ROLES))
         .withClaim(TokenChecks.KIND_CLAIM, principal.kind().name().toLowerCase(Locale.ROOT));

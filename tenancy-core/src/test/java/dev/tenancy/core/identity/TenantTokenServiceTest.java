@@ -14,6 +14,7 @@ import dev.tenancy.core.TenantStatus;
 import dev.tenancy.core.audit.AuditEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -131,6 +132,22 @@ class TenantTokenServiceTest {
       assertThat(verified.tokenId()).isNotBlank();
       assertThat(verified.expiresAt()).isEqualTo(f.clock.instant().plus(Duration.ofMinutes(15)));
     }
+  }
+
+  @Test
+  void issue_forAnApiKeyExpiringSooner_tokenEndsWithTheKey() {
+    TenantTokenService tokens = f.service().build();
+    Instant keyExpires = f.clock.instant().plus(Duration.ofMinutes(5));
+    TenantPrincipal fromKey = new TenantPrincipal(f.acme, "client-3", Set.of("viewer"), PrincipalKind.SERVICE, null,
+        null, keyExpires);
+    TenantPrincipal expiredKey = new TenantPrincipal(f.acme, "client-3", Set.of("viewer"), PrincipalKind.SERVICE,
+        null, null, f.clock.instant());
+
+    DecodedJWT token = JWT.decode(tokens.issue(fromKey, Duration.ofMinutes(15)));
+
+    assertThat(token.getExpiresAtAsInstant()).isEqualTo(keyExpires);
+    assertThatThrownBy(() -> tokens.issue(expiredKey, Duration.ofMinutes(15)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expired");
   }
 
   @Test
