@@ -57,7 +57,8 @@ public final class TenantKeys {
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
   private final Cache<VersionRef, DataKey> keys;
-  private final Cache<TenantId, Integer> currentVersions;
+  // One lookup on the encryption hot path: the current key together with its usage counter.
+  private final Cache<TenantId, Current> currentVersions;
   private final ConcurrentMap<VersionRef, AtomicLong> encryptions = new ConcurrentHashMap<>();
 
   private TenantKeys(Builder builder) {
@@ -127,7 +128,7 @@ public final class TenantKeys {
    * @throws TenantKeysDestroyedException if the tenant has no keys
    */
   public int currentVersion(TenantId tenant) {
-    return currentVersions.get(Objects.requireNonNull(tenant, "tenant"), this::latestStored);
+    return current(Objects.requireNonNull(tenant, "tenant")).key().version();
   }
 
   /**
@@ -182,13 +183,11 @@ public final class TenantKeys {
   /** The key for the next encryption, counted; rotates first when the current version is used up. */
   DataKey forEncryption(TenantId tenant) {
     while (true) {
-      int version = currentVersion(tenant);
-      VersionRef ref = new VersionRef(tenant, version);
-      long used = encryptions.computeIfAbsent(ref, r -> new AtomicLong()).incrementAndGet();
-      if (used <= maxEncryptionsPerKey) {
-        return forDecryption(ref);
+      Current current = current(tenant);
+      if (current.used().incrementAndGet() <= maxEncryptionsPerKey) {
+        return current.key();
       }
-      rotateIfCurrent(tenant, version);
+      rotateIfCurrent(tenant, current.key().version());
     }
   }
 
@@ -200,6 +199,14 @@ public final class TenantKeys {
   long encryptions(TenantId tenant, int version) {
     AtomicLong count = encryptions.get(new VersionRef(tenant, version));
     return count == null ? 0 : count.get();
+  }
+
+  private Current current(TenantId tenant) {
+    return currentVersions.get(tenant, t -> {
+      VersionRef ref = new VersionRef(t, latestStored(t));
+      // The counter outlives cache evictions: it lives in the map until the tenant is destroyed.
+      return new Current(forDecryption(ref), encryptions.computeIfAbsent(ref, r -> new AtomicLong()));
+    });
   }
 
   private DataKey forDecryption(VersionRef ref) {
@@ -245,8 +252,9 @@ public final class TenantKeys {
       WrappedKey wrapped = kek.wrap(raw, context(tenant, version));
       store.add(new TenantDataKey(tenant, version, wrapped, clock.instant()));
       VersionRef ref = new VersionRef(tenant, version);
-      keys.put(ref, new DataKey(version, new SecretKeySpec(raw, "AES")));
-      currentVersions.put(tenant, version);
+      DataKey key = new DataKey(version, new SecretKeySpec(raw, "AES"));
+      keys.put(ref, key);
+      currentVersions.put(tenant, new Current(key, encryptions.computeIfAbsent(ref, r -> new AtomicLong())));
     } finally {
       Arrays.fill(raw, (byte) 0);
     }
@@ -264,6 +272,8 @@ public final class TenantKeys {
   }
 
   private record VersionRef(TenantId tenant, int version) {}
+
+  private record Current(DataKey key, AtomicLong used) {}
 
   /** Options of {@link TenantKeys}; each set at most once. */
   public static final class Builder {
