@@ -56,7 +56,6 @@ public final class TenantCipher {
   private static final int NONCE_BYTES = 12;
   private static final int INDEX_BYTES = 16;
   private static final byte[] INDEX_LABEL = "tenancy.blind-index.v1".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] FORMAT_FIELD = {FORMAT_V1};
   private static final Base64.Encoder TEXT = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder FROM_TEXT = Base64.getUrlDecoder();
 
@@ -262,9 +261,18 @@ public final class TenantCipher {
     }
   }
 
+  /** The length-prefixed AAD in one allocation: it is built twice per round trip on the hot path. */
   static byte[] aad(TenantId tenant, int version, String purpose) {
-    return LengthPrefixed.encode(FORMAT_FIELD, tenant.toString().getBytes(StandardCharsets.US_ASCII),
-        LengthPrefixed.int32(version), purpose.getBytes(StandardCharsets.UTF_8));
+    String id = tenant.toString(); // canonical UUID text: 36 ASCII characters
+    byte[] purposeBytes = purpose.getBytes(StandardCharsets.UTF_8);
+    byte[] out = new byte[4 + 1 + 4 + id.length() + 4 + 4 + 4 + purposeBytes.length];
+    ByteBuffer buffer = ByteBuffer.wrap(out);
+    buffer.putInt(1).put(FORMAT_V1).putInt(id.length());
+    for (int i = 0; i < id.length(); i++) {
+      buffer.put((byte) id.charAt(i));
+    }
+    buffer.putInt(4).putInt(version).putInt(purposeBytes.length).put(purposeBytes);
+    return out;
   }
 
   private static void checkPurpose(String purpose) {
