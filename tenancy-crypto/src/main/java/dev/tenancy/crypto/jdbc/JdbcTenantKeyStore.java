@@ -2,6 +2,7 @@ package dev.tenancy.crypto.jdbc;
 
 import dev.tenancy.core.TenancyConfigurationException;
 import dev.tenancy.core.TenantId;
+import dev.tenancy.crypto.DataKeyConflictException;
 import dev.tenancy.crypto.spi.KeyEncryptionKeyProvider.WrappedKey;
 import dev.tenancy.crypto.spi.TenantKeyStore;
 import dev.tenancy.jdbc.SqlIdentifiers;
@@ -32,9 +33,9 @@ import org.jspecify.annotations.Nullable;
  * dump, a backup, a replica) decrypts nothing without the KEK.
  *
  * <p><b>Writes.</b> {@link #add} is a plain {@code INSERT}: the primary key {@code (tenant_id, version)} makes exactly
- * one of several concurrent adds of the same version win; the others get {@link DuplicateKeyVersionException}.
+ * one of several concurrent adds of the same version win; the others get {@link DataKeyConflictException}.
  * {@link #rewrap} updates the KEK id and wrapped bytes of an existing row and keeps its {@code created_at}; a missing
- * row is refused with {@link UnknownKeyVersionException}, so a re-wrap racing a {@link #destroy} never resurrects a
+ * row is refused with {@link DataKeyConflictException}, so a re-wrap racing a {@link #destroy} never resurrects a
  * shredded key. {@link #destroy} deletes the tenant's rows and returns how many it deleted. Time stamps keep
  * microseconds.
  *
@@ -91,7 +92,7 @@ public final class JdbcTenantKeyStore implements TenantKeyStore {
   /**
    * {@inheritDoc}
    *
-   * @throws DuplicateKeyVersionException if the tenant already has that version (the stored key is unchanged)
+   * @throws DataKeyConflictException if the tenant already has that version (the stored key is unchanged)
    * @throws IllegalArgumentException if the KEK id is longer than {@value #MAX_KEK_ID_LENGTH} characters
    * @throws KeyStoreAccessException if the row cannot be written for another reason
    */
@@ -109,7 +110,10 @@ public final class JdbcTenantKeyStore implements TenantKeyStore {
       insert.executeUpdate();
     } catch (SQLException e) {
       if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-        throw new DuplicateKeyVersionException(key.tenant(), key.version());
+        throw new DataKeyConflictException(key.tenant(), key.version(), "Tenant " + key.tenant()
+            + " already has data key version " + key.version() + "; key versions are written once: read"
+            + " versions(tenant) and add the next free version, or call rewrap(...) to wrap the existing version"
+            + " under a new KEK");
       }
       throw new KeyStoreAccessException("store data key version " + key.version() + " of tenant " + key.tenant(), e);
     }
@@ -161,7 +165,7 @@ public final class JdbcTenantKeyStore implements TenantKeyStore {
   /**
    * {@inheritDoc} The stored {@code created_at} is kept; the given key's {@code createdAt} is ignored.
    *
-   * @throws UnknownKeyVersionException if the tenant has no such version (nothing is written)
+   * @throws DataKeyConflictException if the tenant has no such version (nothing is written)
    * @throws IllegalArgumentException if the KEK id is longer than {@value #MAX_KEK_ID_LENGTH} characters
    * @throws KeyStoreAccessException if the row cannot be written
    */
@@ -182,7 +186,9 @@ public final class JdbcTenantKeyStore implements TenantKeyStore {
           e);
     }
     if (updated == 0) {
-      throw new UnknownKeyVersionException(key.tenant(), key.version());
+      throw new DataKeyConflictException(key.tenant(), key.version(), "Tenant " + key.tenant()
+          + " has no data key version " + key.version() + " to re-wrap: it was never added or has been destroyed"
+          + " (crypto-shredded); a destroyed key is never brought back");
     }
   }
 

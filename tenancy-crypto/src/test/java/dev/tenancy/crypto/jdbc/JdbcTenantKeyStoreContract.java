@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tenancy.core.TenancyException;
 import dev.tenancy.core.TenantId;
+import dev.tenancy.crypto.DataKeyConflictException;
 import dev.tenancy.crypto.spi.KeyEncryptionKeyProvider.WrappedKey;
-import dev.tenancy.crypto.spi.TenantKeyStore;
 import dev.tenancy.crypto.spi.TenantKeyStore.TenantDataKey;
+import dev.tenancy.crypto.spi.TenantKeyStore;
 import dev.tenancy.crypto.spi.TenantKeyStoreCompatibilityKit;
 import dev.tenancy.jdbc.SqlIdentifiers;
 import dev.tenancy.jdbc.usage.JdbcUsageStore;
@@ -55,12 +56,12 @@ abstract class JdbcTenantKeyStoreContract extends TenantKeyStoreCompatibilityKit
 
   @Override
   protected Class<? extends TenancyException> duplicateVersionException() {
-    return DuplicateKeyVersionException.class;
+    return DataKeyConflictException.class;
   }
 
   @Override
   protected Class<? extends TenancyException> unknownVersionException() {
-    return UnknownKeyVersionException.class;
+    return DataKeyConflictException.class;
   }
 
   @Test
