@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -52,8 +51,6 @@ public final class InMemoryQuotaStore implements QuotaStore {
   /** The least room a bucket keeps above its arrival time, so that in-place steps are the rule for any rate. */
   private static final long MIN_BUCKET_SLACK_NANOS = 1_000_000_000L;
 
-  /** One in this many lookups (a power of two) is recorded for the size-eviction policy. */
-  private static final int READ_SAMPLE = 64;
   private static final Class<?> SYSTEM_CLOCK = Clock.systemUTC().getClass();
 
   private final Clock clock;
@@ -368,14 +365,16 @@ public final class InMemoryQuotaStore implements QuotaStore {
 
   /**
    * Looks an entry up for a step. A step on a live entry never writes to the cache, so only reads can tell Caffeine's
-   * size-eviction policy which entries are in use. One read in {@link #READ_SAMPLE} is recorded (Caffeine's own read
-   * buffer drops reads under load in the same spirit): a hot entry still gets recorded thousands of times a second,
-   * and the others skip the bookkeeping, which costs as much as the step itself.
+   * size-eviction policy which entries are in use; but recording every read costs more than the step itself (the
+   * policy's bookkeeping is shared by all threads). So the policy is told of an entry's use about once a second
+   * while it is in use: enough to keep it recent and frequent, and nearly free.
    */
   private @Nullable QuotaEntry lookup(String key) {
-    return (ThreadLocalRandom.current().nextInt() & (READ_SAMPLE - 1)) == 0
-        ? entries.get(key)
-        : policy.getIfPresentQuietly(key);
+    QuotaEntry entry = policy.getIfPresentQuietly(key);
+    if (entry != null && entry.readRecordDue(recent)) {
+      entries.get(key);
+    }
+    return entry;
   }
 
   private static void retire(@Nullable QuotaEntry entry) {

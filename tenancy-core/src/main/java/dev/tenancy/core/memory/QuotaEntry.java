@@ -19,11 +19,34 @@ sealed interface QuotaEntry permits QuotaEntry.Counter, QuotaEntry.Bucket, Quota
   /** The state of an entry the map no longer holds; never a count nor a reading of the clock. */
   long RETIRED = Long.MIN_VALUE;
 
+  /** How often an entry in use has a read recorded for the cache's size-eviction policy. */
+  long READ_RECORD_INTERVAL_NANOS = 1_000_000_000L;
+
+  /**
+   * Whether a read is due since the last one recorded; a time before it (the clock was set back) counts as due.
+   *
+   * @param now the store's recent time
+   * @param recordedAt when the last read was recorded
+   * @return whether to record one now
+   */
+  static boolean due(long now, long recordedAt) {
+    long since = now - recordedAt;
+    return since < 0 || since >= READ_RECORD_INTERVAL_NANOS;
+  }
+
   /** @return when the entry stops mattering, in epoch nanoseconds */
   long expiresAtNanos();
 
   /** Marks the entry as no longer in the map, so that no compare-and-set on it succeeds any more. */
   void retire();
+
+  /**
+   * Tells whether the cache's size-eviction policy should be told of a read now, and if so notes that it was.
+   *
+   * @param now the store's recent time
+   * @return {@code true} at most about once per {@link #READ_RECORD_INTERVAL_NANOS} per entry
+   */
+  boolean readRecordDue(long now);
 
   /** A counter, stepped in place until its expiry; its value is {@link #RETIRED} once it left the map. */
   final class Counter implements QuotaEntry {
@@ -39,6 +62,8 @@ sealed interface QuotaEntry permits QuotaEntry.Counter, QuotaEntry.Bucket, Quota
 
     final long expiresAtNanos;
     private volatile long value;
+    /** Written without synchronisation: a lost or doubled update only records one read more or less. */
+    private long readRecordedAt = Long.MIN_VALUE;
 
     Counter(long value, long expiresAtNanos) {
       this.value = value;
@@ -62,6 +87,15 @@ sealed interface QuotaEntry permits QuotaEntry.Counter, QuotaEntry.Bucket, Quota
     public void retire() {
       value = RETIRED;
     }
+
+    @Override
+    public boolean readRecordDue(long now) {
+      if (!due(now, readRecordedAt)) {
+        return false;
+      }
+      readRecordedAt = now;
+      return true;
+    }
   }
 
   /**
@@ -82,6 +116,8 @@ sealed interface QuotaEntry permits QuotaEntry.Counter, QuotaEntry.Bucket, Quota
 
     final long horizonNanos;
     private volatile long tat;
+    /** Written without synchronisation: a lost or doubled update only records one read more or less. */
+    private long readRecordedAt = Long.MIN_VALUE;
 
     Bucket(long tat, long horizonNanos) {
       this.tat = tat;
@@ -105,6 +141,15 @@ sealed interface QuotaEntry permits QuotaEntry.Counter, QuotaEntry.Bucket, Quota
     public void retire() {
       tat = RETIRED;
     }
+
+    @Override
+    public boolean readRecordDue(long now) {
+      if (!due(now, readRecordedAt)) {
+        return false;
+      }
+      readRecordedAt = now;
+      return true;
+    }
   }
 
   /**
@@ -126,6 +171,12 @@ sealed interface QuotaEntry permits QuotaEntry.Counter, QuotaEntry.Bucket, Quota
     @Override
     public void retire() {
       // Immutable: every change builds a new set under the key's lock, so there is nothing to fence off.
+    }
+
+    @Override
+    public boolean readRecordDue(long now) {
+      // Every change to a lease set is a write, which the policy sees anyway.
+      return false;
     }
 
     /** @return a fresh, mutable copy holding only the leases still live at {@code now} */

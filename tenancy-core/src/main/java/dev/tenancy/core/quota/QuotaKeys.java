@@ -16,7 +16,8 @@ import java.util.Locale;
  * the store then hashes each new string (60 to 70 characters) again; together that was a third of what a check cost.
  * The keys of recently seen tenants are therefore kept, as the same string instances (whose hash the JDK caches), in
  * two small caches bounded by {@link #CACHED_TENANTS}: a tenant beyond that has its keys spelled out again, nothing
- * more.
+ * more. Lookups are quiet (not recorded for the eviction policy, whose shared bookkeeping would cost more than they
+ * save); a tenant whose keys were evicted is put back, and tenants put back often are the ones the policy keeps.
  */
 final class QuotaKeys {
 
@@ -41,7 +42,7 @@ final class QuotaKeys {
   }
 
   String counter(String name, QuotaPeriod period) {
-    PeriodKey known = counters.getIfPresent(name);
+    PeriodKey known = counters.policy().getIfPresentQuietly(name);
     if (known != null && known.label().equals(period.label())) {
       return known.key();
     }
@@ -63,7 +64,7 @@ final class QuotaKeys {
   }
 
   private TenantKeys keysOf(TenantId tenant) {
-    TenantKeys keys = tenants.getIfPresent(tenant);
+    TenantKeys keys = tenants.policy().getIfPresentQuietly(tenant);
     if (keys == null) {
       keys = new TenantKeys("{" + tenant + "}:apiCalls", prefix + "{" + tenant + "}:rate",
           prefix + "{" + tenant + "}:users");
@@ -73,7 +74,7 @@ final class QuotaKeys {
   }
 
   private static <K, V> Cache<K, V> cache() {
-    // Maintenance on the calling thread: handing it to the common pool costs more (a thread wake-up) than doing it.
+    // Maintenance on the calling thread: handing it to the common pool costs a thread wake-up, more than the work.
     return Caffeine.newBuilder().maximumSize(CACHED_TENANTS).executor(Runnable::run).build();
   }
 

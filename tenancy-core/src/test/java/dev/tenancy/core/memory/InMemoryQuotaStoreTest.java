@@ -147,6 +147,27 @@ class InMemoryQuotaStoreTest {
     assertThat(store.current("counter")).isZero();
   }
 
+  /**
+   * Steps on a live counter never write to the cache, so the size bound would see a counter used a million times as
+   * used once, and evict it (a reset of the tenant's count) before keys touched twice. The store tells the cache of
+   * an entry's use about once a second; here a counter in use outlives forty times the bound of keys used twice.
+   */
+  @Test
+  void addIfWithin_counterInUseWhileManyKeysComeAndGo_survivesTheSizeBound() {
+    TestClock clock = new TestClock();
+    InMemoryQuotaStore store = InMemoryQuotaStore.builder().clock(clock).maximumSize(50).build();
+    Instant expiresAt = clock.instant().plus(Duration.ofDays(30));
+
+    for (int i = 0; i < 2_000; i++) {
+      store.addIfWithin("hot", 1, Long.MAX_VALUE, expiresAt);
+      store.addIfWithin("cold-" + i, 1, Long.MAX_VALUE, expiresAt);
+      store.addIfWithin("cold-" + i, 1, Long.MAX_VALUE, expiresAt);
+      clock.advance(Duration.ofMillis(300));
+    }
+
+    assertThat(store.current("hot")).isEqualTo(2_000);
+  }
+
   @Test
   void acquire_onTheSystemClock_refillsAfterExactlyOneIntervalOfRealTime() {
     InMemoryQuotaStore store = new InMemoryQuotaStore();
