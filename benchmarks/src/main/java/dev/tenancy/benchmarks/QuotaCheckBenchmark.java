@@ -9,6 +9,7 @@ import dev.tenancy.core.TenantStatus;
 import dev.tenancy.core.memory.InMemoryQuotaStore;
 import dev.tenancy.core.quota.QuotaDecision;
 import dev.tenancy.core.quota.QuotaManager;
+import dev.tenancy.core.spi.QuotaStore.CounterUpdate;
 import dev.tenancy.core.spi.QuotaStore.RateDecision;
 import io.github.bucket4j.Bucket;
 import java.time.Clock;
@@ -46,8 +47,9 @@ import org.openjdk.jmh.infra.ThreadParams;
  *   <li>{@link #tenancyCheck} and {@link #tenancyCheckWithMonthly}: the whole {@link QuotaManager#check} (rate limit,
  *       and API calls counted per month for metering even without a quota) and closing the permit — what a request
  *       pays;
- *   <li>{@link #clockInstant}, {@link #currentTimeMillis}, {@link #nanoTime}: the clock readings inside the above,
- *       alone, because they are a large share of every one of them.
+ *   <li>breakdown: {@link #tenancyCounter}, the monthly counter step a check adds to the rate-limit step; and
+ *       {@link #clockInstant}, {@link #currentTimeMillis}, {@link #nanoTime}, the clock readings inside all of the
+ *       above, alone, because they are a large share of every one of them.
  * </ul>
  *
  * <p>Both limiters are configured alike: a burst (capacity) of twice the rate, refilled at the rate per second, which
@@ -90,19 +92,22 @@ public class QuotaCheckBenchmark {
 
     TenantId[] ids = new TenantId[0];
     String[] keys = new String[0];
+    String[] counterKeys = new String[0];
 
     /** Creates the state; JMH instantiates it. */
     public Tenants() {
     }
 
-    /** Creates the tenants and their keys, as {@code QuotaKeys.rate} spells them with the default prefix. */
+    /** Creates the tenants and their rate-limit and API-call keys, as {@code QuotaKeys} spells them. */
     @Setup(Level.Trial)
     public void create() {
       ids = new TenantId[tenants];
       keys = new String[tenants];
+      counterKeys = new String[tenants];
       for (int i = 0; i < tenants; i++) {
         ids[i] = TenantId.random();
         keys[i] = "tenancy:quota:{" + ids[i] + "}:rate";
+        counterKeys[i] = "tenancy:quota:{" + ids[i] + "}:apiCalls:2026-11";
       }
     }
   }
@@ -123,6 +128,8 @@ public class QuotaCheckBenchmark {
     long refillTokens;
     Duration interval = Duration.ofNanos(1);
     Duration tolerance = Duration.ZERO;
+    long counterLimit;
+    final Instant counterExpiry = Instant.now().plus(Duration.ofDays(30));
 
     /** Creates the state; JMH instantiates it. */
     public Limiters() {
@@ -153,6 +160,11 @@ public class QuotaCheckBenchmark {
       }
       store = new InMemoryQuotaStore();
       buckets.clear();
+      // admit: a monthly quota never reached; refuse: a counter at its limit of one.
+      counterLimit = admit ? Long.MAX_VALUE : 1;
+      for (String key : tenants.counterKeys) {
+        store.addIfWithin(key, 1, counterLimit, counterExpiry);
+      }
       for (String key : tenants.keys) {
         Bucket bucket = bucket(key);
         if (!admit) {
@@ -293,6 +305,23 @@ public class QuotaCheckBenchmark {
         limiters.tolerance, 1);
     walk.expect(limiters.admit, decision.allowed(), decision);
     return decision;
+  }
+
+  /**
+   * Breakdown: {@link InMemoryQuotaStore#addIfWithin} of one on the tenant's monthly API-call counter, the other store
+   * step of every {@link QuotaManager#check}.
+   *
+   * @param tenants the tenants
+   * @param limiters the store
+   * @param walk this thread's walk
+   * @return the store's answer
+   */
+  @Benchmark
+  public CounterUpdate tenancyCounter(Tenants tenants, Limiters limiters, Walk walk) {
+    CounterUpdate update = limiters.store.addIfWithin(tenants.counterKeys[walk.advance()], 1, limiters.counterLimit,
+        limiters.counterExpiry);
+    walk.expect(limiters.admit, update.added(), update);
+    return update;
   }
 
   /**
