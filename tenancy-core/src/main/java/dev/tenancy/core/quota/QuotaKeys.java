@@ -12,8 +12,9 @@ import java.util.Locale;
  * <p>Period counters have a <em>name</em> (tenant and resource, what {@link dev.tenancy.core.spi.UsageStore} persists)
  * and a <em>key</em> (prefix, name and period, what the quota store holds).
  *
- * <p>Every request needs its tenant's rate-limit and API-call keys. Spelling them out allocates about 300 bytes, and
- * the store then hashes each new string (60 to 70 characters) again; together that was a third of what a check cost.
+ * <p>Every request needs its tenant's rate-limit and API-call keys. Spelling them out allocated about 300 bytes per
+ * check, and the store then hashed each new string (60 to 70 characters) again: with the rate parameters derived per
+ * call ({@link RateLimit#of}), some 85 of 224 ns per check (docs/performance.md).
  * The keys of recently seen tenants are therefore kept, as the same string instances (whose hash the JDK caches), in
  * two small caches bounded by {@link #CACHED_TENANTS}: a tenant beyond that has its keys spelled out again, nothing
  * more. Lookups are quiet (not recorded for the eviction policy, whose shared bookkeeping would cost more than they
