@@ -1,5 +1,7 @@
 package dev.tenancy.core.quota;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tenancy.core.TenantId;
 import java.util.Locale;
 
@@ -9,17 +11,31 @@ import java.util.Locale;
  *
  * <p>Period counters have a <em>name</em> (tenant and resource, what {@link dev.tenancy.core.spi.UsageStore} persists)
  * and a <em>key</em> (prefix, name and period, what the quota store holds).
+ *
+ * <p>Every request needs its tenant's rate-limit and API-call keys. Spelling them out allocated about 300 bytes per
+ * check, and the store then hashed each new string (60 to 70 characters) again: with the rate parameters derived per
+ * call ({@link RateLimit#of}), some 85 of 224 ns per check (docs/performance.md).
+ * The keys of recently seen tenants are therefore kept, as the same string instances (whose hash the JDK caches), in
+ * two small caches bounded by {@link #CACHED_TENANTS}: a tenant beyond that has its keys spelled out again, nothing
+ * more. Lookups are quiet (not recorded for the eviction policy, whose shared bookkeeping would cost more than they
+ * save); a tenant whose keys were evicted is put back, and tenants put back often are the ones the policy keeps.
  */
 final class QuotaKeys {
 
+  /** How many tenants' keys are kept ready; the least used beyond that are spelled out again when needed. */
+  static final int CACHED_TENANTS = 10_000;
+
   private final String prefix;
+  private final Cache<TenantId, TenantKeys> tenants = cache();
+  /** The latest period key of each counter name: the month changes once a month. */
+  private final Cache<String, PeriodKey> counters = cache();
 
   QuotaKeys(String prefix) {
     this.prefix = prefix;
   }
 
   String apiCallsName(TenantId tenant) {
-    return "{" + tenant + "}:apiCalls";
+    return keysOf(tenant).apiCallsName();
   }
 
   String alertName(TenantId tenant, QuotaResource resource, int thresholdPercent) {
@@ -27,7 +43,13 @@ final class QuotaKeys {
   }
 
   String counter(String name, QuotaPeriod period) {
-    return prefix + name + ":" + period.label();
+    PeriodKey known = counters.policy().getIfPresentQuietly(name);
+    if (known != null && known.label().equals(period.label())) {
+      return known.key();
+    }
+    String key = prefix + name + ":" + period.label();
+    counters.put(name, new PeriodKey(period.label(), key));
+    return key;
   }
 
   String storage(TenantId tenant, QuotaPeriod period) {
@@ -35,10 +57,31 @@ final class QuotaKeys {
   }
 
   String rate(TenantId tenant) {
-    return prefix + "{" + tenant + "}:rate";
+    return keysOf(tenant).rate();
   }
 
   String users(TenantId tenant) {
-    return prefix + "{" + tenant + "}:users";
+    return keysOf(tenant).users();
+  }
+
+  private TenantKeys keysOf(TenantId tenant) {
+    TenantKeys keys = tenants.policy().getIfPresentQuietly(tenant);
+    if (keys == null) {
+      keys = new TenantKeys("{" + tenant + "}:apiCalls", prefix + "{" + tenant + "}:rate",
+          prefix + "{" + tenant + "}:users");
+      tenants.put(tenant, keys);
+    }
+    return keys;
+  }
+
+  private static <K, V> Cache<K, V> cache() {
+    // Maintenance on the calling thread: handing it to the common pool costs a thread wake-up, more than the work.
+    return Caffeine.newBuilder().maximumSize(CACHED_TENANTS).executor(Runnable::run).build();
+  }
+
+  private record TenantKeys(String apiCallsName, String rate, String users) {
+  }
+
+  private record PeriodKey(String label, String key) {
   }
 }

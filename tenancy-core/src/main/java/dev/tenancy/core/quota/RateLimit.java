@@ -12,13 +12,31 @@ record RateLimit(long perSecond, long burst, Duration interval, Duration toleran
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
   /**
-   * @param perSecond the configured rate
+   * Recently derived limits, by rate. Tenants share the few rates of their tiers, so a check almost always finds its
+   * limit here instead of allocating three objects. Races only ever lose an entry: a limit is immutable (final fields),
+   * so whichever one a thread reads from a slot is complete and correct for its rate.
+   */
+  private static final @Nullable RateLimit[] RECENT = new RateLimit[64];
+
+  /**
+   * @param perSecond the configured rate, positive
    * @return the parameters, or {@code null} when the rate is so high (over 10⁹/s) that it cannot bind
    */
   static @Nullable RateLimit of(long perSecond) {
     if (perSecond > NANOS_PER_SECOND) {
       return null;
     }
+    int slot = Long.hashCode(perSecond) & (RECENT.length - 1);
+    RateLimit recent = RECENT[slot];
+    if (recent != null && recent.perSecond == perSecond) {
+      return recent;
+    }
+    RateLimit limit = derive(perSecond);
+    RECENT[slot] = limit;
+    return limit;
+  }
+
+  private static RateLimit derive(long perSecond) {
     long interval = NANOS_PER_SECOND / perSecond;
     long burst = 2 * perSecond;
     return new RateLimit(perSecond, burst, Duration.ofNanos(interval), Duration.ofNanos((burst - 1) * interval));
