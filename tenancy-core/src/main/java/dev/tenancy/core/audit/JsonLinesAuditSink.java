@@ -71,7 +71,7 @@ public final class JsonLinesAuditSink implements AuditSink, AutoCloseable {
   /** Appends to one chain are serialised by its stripe, so concurrent writers never interleave or fork it. */
   private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
   /** The chains in use, each with its current segment held open; bounded, the least recently used are closed. */
-  private final Cache<String, OpenChain> open;
+  private final Cache<String, ChainSegmentState> open;
   private volatile boolean closed;
 
   private JsonLinesAuditSink(Builder builder) {
@@ -90,7 +90,7 @@ public final class JsonLinesAuditSink implements AuditSink, AutoCloseable {
     }
     this.open = Caffeine.newBuilder()
         .maximumSize(builder.maxOpenFiles)
-        .<String, OpenChain>removalListener((chain, state, cause) -> {
+        .<String, ChainSegmentState>removalListener((chain, state, cause) -> {
           if (state != null) {
             release(state);
           }
@@ -120,16 +120,16 @@ public final class JsonLinesAuditSink implements AuditSink, AutoCloseable {
     if (records.isEmpty()) {
       return;
     }
-    Map<String, Batch> batches = new LinkedHashMap<>();
+    Map<String, ChainBatch> batches = new LinkedHashMap<>();
     for (AuditRecord record : records) {
-      batches.computeIfAbsent(ChainDirectory.requireChain(record.chain()), Batch::new).records.add(record);
+      batches.computeIfAbsent(ChainDirectory.requireChain(record.chain()), ChainBatch::new).records.add(record);
     }
     // Encoding is the costly part and needs no lock.
-    batches.values().forEach(Batch::encode);
+    batches.values().forEach(ChainBatch::encode);
     int[] held = lock(batches.keySet());
     try {
       ensureOpen();
-      for (Batch batch : batches.values()) {
+      for (ChainBatch batch : batches.values()) {
         batch.state = state(batch.chain);
         long last = lastSequence(batch.state);
         for (AuditRecord record : batch.records) {
@@ -145,15 +145,15 @@ public final class JsonLinesAuditSink implements AuditSink, AutoCloseable {
     }
   }
 
-  private void writeAndForce(Iterable<Batch> batches) {
-    List<Batch> written = new ArrayList<>();
+  private void writeAndForce(Iterable<ChainBatch> batches) {
+    List<ChainBatch> written = new ArrayList<>();
     try {
-      for (Batch batch : batches) {
+      for (ChainBatch batch : batches) {
         written.add(batch);
         write(batch);
       }
       if (fsync) {
-        for (Batch batch : written) {
+        for (ChainBatch batch : written) {
           batch.target().force(false);
           if (batch.newSegment != null) {
             DurableFiles.forceDirectory(batch.state().directory);
@@ -168,13 +168,13 @@ public final class JsonLinesAuditSink implements AuditSink, AutoCloseable {
       throw new AuditStorageException("cannot write audit records to " + directory + ": " + e.getMessage()
           + "; nothing of the batch was stored. Check free space and permissions", e);
     }
-    for (Batch batch : written) {
+    for (ChainBatch batch : written) {
       batch.commit();
     }
   }
 
-  private void write(Batch batch) throws IOException {
-    OpenChain state = batch.state();
+  private void write(ChainBatch batch) throws IOException {
+    ChainSegmentState state = batch.state();
     if (state.currentStart < 0 || state.currentSize >= maxSegmentBytes) {
       if (!Files.isDirectory(state.directory)) {
         Files.createDirectories(state.directory);
@@ -193,8 +193,8 @@ public final class JsonLinesAuditSink implements AuditSink, AutoCloseable {
   }
 
   /** Takes a failed batch's bytes back out, so that a failed append stores nothing. */
-  private void undo(Batch batch) {
-    OpenChain state = batch.state();
+  private void undo(ChainBatch batch) {
+    ChainSegmentState state = batch.state();
     try {
       if (batch.newSegment != null) {
         DurableFiles.closeQuietly(batch.newSegment);
@@ -225,7 +225,7 @@ public final class JsonLinesAuditSink implements AuditSink, AutoCloseable {
     int[] held = lock(Set.of(chain));
     try {
       ensureOpen();
-      OpenChain state = state(chain);
+      ChainSegmentState state = state(chain);
       if (state.currentStart < 0) {
         return Stream.empty();
       }
@@ -257,7 +257,7 @@ public final class JsonLinesAuditSink implements AuditSink, AutoCloseable {
     int[] held = lock(Set.of(chain));
     try {
       ensureOpen();
-      OpenChain state = state(chain);
+      ChainSegmentState state = state(chain);
       if (state.currentStart < 0) {
         return Optional.empty();
       }
@@ -308,7 +308,7 @@ public final class JsonLinesAuditSink implements AuditSink, AutoCloseable {
     int[] held = lock(Set.of(chain));
     try {
       ensureOpen();
-      OpenChain state = state(chain);
+      ChainSegmentState state = state(chain);
       if (state.currentStart < 0) {
         return 0;
       }
@@ -369,7 +369,7 @@ public final class JsonLinesAuditSink implements AuditSink, AutoCloseable {
     int[] held = lock(Set.of(chain));
     try {
       ensureOpen();
-      OpenChain state = state(chain); // cuts a torn tail first, so it is not counted as a record
+      ChainSegmentState state = state(chain); // cuts a torn tail first, so it is not counted as a record
       forget(state);
       if (!Files.isDirectory(state.directory)) {
         return 0;
@@ -408,7 +408,7 @@ public final class JsonLinesAuditSink implements AuditSink, AutoCloseable {
       Arrays.setAll(all, i -> i);
       lockAll(all);
       try {
-        open.asMap().values().forEach(OpenChain::closeChannel);
+        open.asMap().values().forEach(ChainSegmentState::closeChannel);
         open.invalidateAll();
       } finally {
         unlock(all);
@@ -424,8 +424,8 @@ public final class JsonLinesAuditSink implements AuditSink, AutoCloseable {
 
   // ---- chain state; every method below runs with the chain's stripe held ----
 
-  private OpenChain state(String chain) {
-    OpenChain state = open.getIfPresent(chain);
+  private ChainSegmentState state(String chain) {
+    ChainSegmentState state = open.getIfPresent(chain);
     if (state == null) {
       state = load(chain);
       open.put(chain, state);
@@ -434,8 +434,8 @@ public final class JsonLinesAuditSink implements AuditSink, AutoCloseable {
   }
 
   /** Opens a chain: cuts a torn last line off, drops empty trailing segments, and holds the last segment open. */
-  private OpenChain load(String chain) {
-    OpenChain state = new OpenChain(chain, directory.resolve(chain));
+  private ChainSegmentState load(String chain) {
+    ChainSegmentState state = new ChainSegmentState(chain, directory.resolve(chain));
     try {
       ChainDirectory.removeLeftovers(state.directory);
       List<Segment> segments = ChainDirectory.segments(state.directory);
@@ -471,14 +471,14 @@ public final class JsonLinesAuditSink implements AuditSink, AutoCloseable {
     return state;
   }
 
-  private long lastSequence(OpenChain state) {
+  private long lastSequence(ChainSegmentState state) {
     if (state.lastSequence < 0) {
       state.lastSequence = lastRecord(state).sequence();
     }
     return state.lastSequence;
   }
 
-  private AuditRecord lastRecord(OpenChain state) {
+  private AuditRecord lastRecord(ChainSegmentState state) {
     Path path = state.directory.resolve(ChainDirectory.segmentName(state.currentStart));
     try {
       byte[] line = DurableFiles.lastLine(channel(state), state.currentSize, LineReader.MAX_LINE_BYTES);
@@ -490,7 +490,7 @@ public final class JsonLinesAuditSink implements AuditSink, AutoCloseable {
     }
   }
 
-  private FileChannel channel(OpenChain state) throws IOException {
+  private FileChannel channel(ChainSegmentState state) throws IOException {
     if (state.channel == null) {
       state.channel = FileChannel.open(state.directory.resolve(ChainDirectory.segmentName(state.currentStart)),
           StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -499,13 +499,13 @@ public final class JsonLinesAuditSink implements AuditSink, AutoCloseable {
   }
 
   /** Drops a chain's state, so that its next use reads it from disk again. */
-  private void forget(OpenChain state) {
+  private void forget(ChainSegmentState state) {
     state.closeChannel();
     open.invalidate(state.chain);
   }
 
   /** Closes an evicted chain's file once no append is using it. */
-  private void release(OpenChain state) {
+  private void release(ChainSegmentState state) {
     ReentrantLock stripe = stripes[stripe(state.chain)];
     stripe.lock();
     try {
@@ -552,77 +552,6 @@ public final class JsonLinesAuditSink implements AuditSink, AutoCloseable {
   private void unlock(int[] held) {
     for (int i = held.length - 1; i >= 0; i--) {
       stripes[held[i]].unlock();
-    }
-  }
-
-  /** A chain in use: its current (last) segment and last sequence, valid while its stripe is held. */
-  private static final class OpenChain {
-    final String chain;
-    final Path directory;
-    /** The current segment's first sequence (its name), or -1 if the chain has no segment. */
-    long currentStart = -1;
-    /** The current segment's size: everything up to it is complete lines, acknowledged or cut back. */
-    long currentSize;
-    /** The highest sequence stored, -1 until read from the last line. */
-    long lastSequence = -1;
-    @Nullable FileChannel channel;
-
-    OpenChain(String chain, Path directory) {
-      this.chain = chain;
-      this.directory = directory;
-    }
-
-    void closeChannel() {
-      if (channel != null) {
-        DurableFiles.closeQuietly(channel);
-        channel = null;
-      }
-    }
-  }
-
-  /** One chain's part of an append. */
-  private static final class Batch {
-    final String chain;
-    final List<AuditRecord> records = new ArrayList<>();
-    byte[] bytes = new byte[0];
-    @Nullable OpenChain state;
-    @Nullable FileChannel newSegment;
-    @Nullable Path newSegmentPath;
-    boolean newDirectory;
-    boolean appendedToCurrent;
-
-    Batch(String chain) {
-      this.chain = chain;
-    }
-
-    void encode() {
-      StringBuilder lines = new StringBuilder(records.size() * 640);
-      for (AuditRecord record : records) {
-        lines.append(AuditRecordCodec.toJson(record)).append('\n');
-      }
-      bytes = lines.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    OpenChain state() {
-      return Objects.requireNonNull(state, "state");
-    }
-
-    FileChannel target() {
-      return newSegment != null ? newSegment : Objects.requireNonNull(state().channel, "channel");
-    }
-
-    /** Makes the written bytes part of the chain's state, once every file is forced. */
-    void commit() {
-      OpenChain state = state();
-      if (newSegment != null) {
-        state.closeChannel();
-        state.channel = newSegment;
-        state.currentStart = records.get(0).sequence();
-        state.currentSize = bytes.length;
-      } else {
-        state.currentSize += bytes.length;
-      }
-      state.lastSequence = records.get(records.size() - 1).sequence();
     }
   }
 
