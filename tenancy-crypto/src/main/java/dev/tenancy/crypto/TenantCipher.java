@@ -196,6 +196,64 @@ public final class TenantCipher {
   }
 
   /**
+   * The key version a tenant's new encryptions use: a ciphertext whose {@link #keyVersionOf key version} is lower was
+   * written before a rotation and can be re-encrypted.
+   *
+   * @param tenant the tenant
+   * @return the current key version, from 1
+   * @throws TenantKeysDestroyedException if the tenant has no keys
+   */
+  public int currentKeyVersion(TenantId tenant) {
+    return keys.currentVersion(Objects.requireNonNull(tenant, "tenant"));
+  }
+
+  /**
+   * Reads the key version from a ciphertext's header without decrypting it (the header is not secret; it is
+   * authenticated when the value is decrypted).
+   *
+   * @param ciphertext the output of {@link #encrypt}
+   * @return the key version it names, from 1
+   * @throws IllegalArgumentException if it is too short to be a ciphertext, in an unknown format, or names version 0
+   *     or less
+   * @since 0.1.0
+   */
+  public static int keyVersionOf(byte[] ciphertext) {
+    Objects.requireNonNull(ciphertext, "ciphertext");
+    if (ciphertext.length < HEADER_BYTES + TAG_BYTES) {
+      throw new IllegalArgumentException("Not a TenantCipher ciphertext: " + ciphertext.length + " bytes is shorter"
+          + " than header and tag (" + (HEADER_BYTES + TAG_BYTES) + ")");
+    }
+    if (ciphertext[0] != FORMAT_V1) {
+      throw new IllegalArgumentException("Not a TenantCipher ciphertext: unknown format version "
+          + (ciphertext[0] & 0xff));
+    }
+    int version = ByteBuffer.wrap(ciphertext, 1, 4).getInt();
+    if (version < 1) {
+      throw new IllegalArgumentException("Not a TenantCipher ciphertext: key version " + version);
+    }
+    return version;
+  }
+
+  /**
+   * Reads the key version from the text form ({@link #encryptString}) without decrypting it.
+   *
+   * @param ciphertext base64url text
+   * @return the key version it names, from 1
+   * @throws IllegalArgumentException if it is not base64url or not a ciphertext in a known format
+   * @since 0.1.0
+   */
+  public static int keyVersionOf(String ciphertext) {
+    Objects.requireNonNull(ciphertext, "ciphertext");
+    byte[] bytes;
+    try {
+      bytes = FROM_TEXT.decode(ciphertext);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("Not a TenantCipher ciphertext: not base64url text");
+    }
+    return keyVersionOf(bytes);
+  }
+
+  /**
    * A keyed blind index for equality lookups: store it next to the ciphertext and query by it. It is
    * HMAC-SHA256 truncated to 16 bytes, under a key derived (HKDF-Expand, SHA-256) from the tenant's current data key
    * for this purpose, prefixed with the key version (4 bytes big-endian): 20 bytes. Equal values of one tenant and

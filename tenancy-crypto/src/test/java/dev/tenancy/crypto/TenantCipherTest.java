@@ -269,4 +269,33 @@ class TenantCipherTest {
         .doesNotContainIgnoringCase(kekHex).doesNotContain(kekBase64)
         .doesNotContain(Integer.toHexString(key.key().hashCode())));
   }
+
+  @Test
+  void keyVersionOf_readsTheHeader_inBothForms_andFollowsRotation() {
+    keys.create(ACME);
+    byte[] v1 = cipher.encrypt(ACME, "p", "x".getBytes(StandardCharsets.UTF_8));
+    assertThat(TenantCipher.keyVersionOf(v1)).isEqualTo(1);
+    assertThat(cipher.currentKeyVersion(ACME)).isEqualTo(1);
+    keys.rotate(ACME);
+    String v2 = cipher.encryptString(ACME, "p", "x");
+    assertThat(TenantCipher.keyVersionOf(v2)).isEqualTo(2);
+    assertThat(cipher.currentKeyVersion(ACME)).isEqualTo(2);
+    assertThat(TenantCipher.keyVersionOf(HexFormat.of().parseHex(KNOWN_CIPHERTEXT))).isEqualTo(1);
+  }
+
+  @Test
+  void keyVersionOf_notACiphertext_refused() {
+    keys.create(ACME);
+    byte[] valid = cipher.encrypt(ACME, "p", new byte[0]);
+    byte[] otherFormat = valid.clone();
+    otherFormat[0] = 2;
+    byte[] versionZero = valid.clone();
+    Arrays.fill(versionZero, 1, 5, (byte) 0);
+    for (byte[] bad : List.of(new byte[0], Arrays.copyOf(valid, valid.length - 1), otherFormat, versionZero)) {
+      assertThatThrownBy(() -> TenantCipher.keyVersionOf(bad)).isInstanceOf(IllegalArgumentException.class);
+    }
+    for (String bad : List.of("", "ada@example.com", "not*base64url!", "AQAAAAE")) {
+      assertThatThrownBy(() -> TenantCipher.keyVersionOf(bad)).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
 }
