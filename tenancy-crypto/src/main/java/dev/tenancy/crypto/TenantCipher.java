@@ -321,16 +321,28 @@ public final class TenantCipher {
 
   /** The length-prefixed AAD in one allocation: it is built twice per round trip on the hot path. */
   static byte[] aad(TenantId tenant, int version, String purpose) {
-    String id = tenant.toString(); // canonical UUID text: 36 ASCII characters
+    // Canonical UUID text: 36 ASCII characters, so its Latin-1 bytes are its UTF-8 bytes (and a plain array copy).
+    byte[] id = tenant.toString().getBytes(StandardCharsets.ISO_8859_1);
     byte[] purposeBytes = purpose.getBytes(StandardCharsets.UTF_8);
-    byte[] out = new byte[4 + 1 + 4 + id.length() + 4 + 4 + 4 + purposeBytes.length];
-    ByteBuffer buffer = ByteBuffer.wrap(out);
-    buffer.putInt(1).put(FORMAT_V1).putInt(id.length());
-    for (int i = 0; i < id.length(); i++) {
-      buffer.put((byte) id.charAt(i));
-    }
-    buffer.putInt(4).putInt(version).putInt(purposeBytes.length).put(purposeBytes);
+    byte[] out = new byte[4 + 1 + 4 + id.length + 4 + 4 + 4 + purposeBytes.length];
+    int at = putInt(out, 0, 1);
+    out[at++] = FORMAT_V1;
+    at = putInt(out, at, id.length);
+    System.arraycopy(id, 0, out, at, id.length);
+    at = putInt(out, at + id.length, 4);
+    at = putInt(out, at, version);
+    at = putInt(out, at, purposeBytes.length);
+    System.arraycopy(purposeBytes, 0, out, at, purposeBytes.length);
     return out;
+  }
+
+  /** Writes a big-endian int; returns the index after it. */
+  private static int putInt(byte[] out, int at, int value) {
+    out[at] = (byte) (value >>> 24);
+    out[at + 1] = (byte) (value >>> 16);
+    out[at + 2] = (byte) (value >>> 8);
+    out[at + 3] = (byte) value;
+    return at + 4;
   }
 
   private static void checkPurpose(String purpose) {
