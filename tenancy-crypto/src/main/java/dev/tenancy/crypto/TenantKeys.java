@@ -180,6 +180,31 @@ public final class TenantKeys {
     return destroyed;
   }
 
+  /**
+   * Destroys one retired key version of a tenant, once its data was re-encrypted under a newer version (see
+   * {@code ReEncryption}): values still encrypted under it never decrypt again, so old copies (backups) of them are
+   * shredded too. The current version cannot be retired: rotate first.
+   *
+   * @param tenant the tenant
+   * @param version an older version
+   * @return 1 if it was destroyed, 0 if it did not exist
+   * @throws IllegalArgumentException if {@code version} is the tenant's current version
+   */
+  public synchronized int retire(TenantId tenant, int version) {
+    Objects.requireNonNull(tenant, "tenant");
+    int current = currentVersion(tenant);
+    if (version >= current) {
+      throw new IllegalArgumentException("Version " + version + " of tenant " + tenant + " is not retired: the "
+          + "current version is " + current + "; rotate(tenant) and re-encrypt first");
+    }
+    int retired = store.retire(tenant, version);
+    VersionRef ref = new VersionRef(tenant, version);
+    keys.invalidate(ref);
+    encryptions.remove(ref);
+    LOG.info("Retired data key version {} of tenant {}", version, tenant);
+    return retired;
+  }
+
   /** The key for the next encryption, counted; rotates first when the current version is used up. */
   DataKey forEncryption(TenantId tenant) {
     while (true) {

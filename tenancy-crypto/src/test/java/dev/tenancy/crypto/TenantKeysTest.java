@@ -63,6 +63,24 @@ class TenantKeysTest {
   }
 
   @Test
+  void retire_anOldVersion_itsValuesNeverDecryptAgain_newerOnesDo() {
+    TenantKeys keys = Fixtures.keys(kek, store);
+    TenantCipher cipher = TenantCipher.of(keys);
+    keys.create(ACME);
+    byte[] underV1 = cipher.encrypt(ACME, "p", new byte[] {1});
+    keys.rotate(ACME);
+    byte[] underV2 = cipher.encrypt(ACME, "p", new byte[] {2});
+
+    assertThatThrownBy(() -> keys.retire(ACME, 2)).as("the current version").isInstanceOf(
+        IllegalArgumentException.class).hasMessageContaining("rotate");
+    assertThat(keys.retire(ACME, 1)).isEqualTo(1);
+
+    assertThatThrownBy(() -> cipher.decrypt(ACME, "p", underV1)).isInstanceOf(UnknownKeyVersionException.class);
+    assertThat(cipher.decrypt(ACME, "p", underV2)).containsExactly((byte) 2);
+    assertThat(store.versions(ACME)).extracting(TenantDataKey::version).containsExactly(2);
+  }
+
+  @Test
   void rotate_withoutKeys_failsTyped_andNeverCreatesKeysImplicitly() {
     TenantKeys keys = Fixtures.keys(kek, store);
     assertThatThrownBy(() -> keys.rotate(ACME)).isInstanceOf(TenantKeysDestroyedException.class);

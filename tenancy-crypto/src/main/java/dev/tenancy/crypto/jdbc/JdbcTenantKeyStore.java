@@ -69,6 +69,7 @@ public final class JdbcTenantKeyStore implements TenantKeyStore {
   private final String selectVersionsSql;
   private final String updateSql;
   private final String deleteSql;
+  private final String retireSql;
   private final String selectTenantsSql;
 
   private JdbcTenantKeyStore(DataSource dataSource, Database database, String schema) {
@@ -81,6 +82,7 @@ public final class JdbcTenantKeyStore implements TenantKeyStore {
     this.selectVersionsSql = "SELECT " + COLUMNS + " FROM " + table + " WHERE tenant_id = ? ORDER BY version";
     this.updateSql = "UPDATE " + table + " SET kek_id = ?, wrapped_key = ? WHERE tenant_id = ? AND version = ?";
     this.deleteSql = "DELETE FROM " + table + " WHERE tenant_id = ?";
+    this.retireSql = "DELETE FROM " + table + " WHERE tenant_id = ? AND version = ?";
     this.selectTenantsSql = "SELECT DISTINCT tenant_id FROM " + table + " ORDER BY tenant_id";
   }
 
@@ -207,6 +209,24 @@ public final class JdbcTenantKeyStore implements TenantKeyStore {
       return delete.executeUpdate();
     } catch (SQLException e) {
       throw new KeyStoreAccessException("destroy the data keys of tenant " + tenant, e);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws KeyStoreAccessException if the row cannot be deleted
+   */
+  @Override
+  public int retire(TenantId tenant, int version) {
+    Objects.requireNonNull(tenant, "tenant");
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement delete = connection.prepareStatement(retireSql)) {
+      delete.setObject(1, tenant.value());
+      delete.setInt(2, version);
+      return delete.executeUpdate();
+    } catch (SQLException e) {
+      throw new KeyStoreAccessException("destroy data key version " + version + " of tenant " + tenant, e);
     }
   }
 

@@ -72,6 +72,22 @@ public final class InMemoryTenantKeyStore implements TenantKeyStore {
   }
 
   @Override
+  public int retire(TenantId tenant, int version) {
+    Objects.requireNonNull(tenant, "tenant");
+    int[] removed = {0};
+    keys.computeIfPresent(tenant, (id, versions) -> {
+      if (!versions.containsKey(version)) {
+        return versions;
+      }
+      removed[0] = 1;
+      TreeMap<Integer, TenantDataKey> next = new TreeMap<>(versions);
+      next.remove(version);
+      return next.isEmpty() ? null : next;
+    });
+    return removed[0];
+  }
+
+  @Override
   public List<TenantId> tenants() {
     return new ArrayList<>(keys.keySet());
   }

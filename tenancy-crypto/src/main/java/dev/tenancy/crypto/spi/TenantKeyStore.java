@@ -55,6 +55,21 @@ public interface TenantKeyStore {
   int destroy(TenantId tenant);
 
   /**
+   * Destroys one key version of a tenant: a retired version whose data was re-encrypted under a newer one. Values
+   * still encrypted under it can never be decrypted again.
+   *
+   * @param tenant the tenant
+   * @param version the version to destroy
+   * @return 1 if it was destroyed, 0 if the tenant had no such version
+   * @throws UnsupportedOperationException if the store cannot remove a single version (the default)
+   * @since 0.1.0
+   */
+  default int retire(TenantId tenant, int version) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot destroy a single key version; "
+        + "implement TenantKeyStore.retire(tenant, version)");
+  }
+
+  /**
    * @return every tenant that has at least one key, for KEK rotation
    */
   List<TenantId> tenants();

@@ -119,6 +119,22 @@ public abstract class TenantKeyStoreCompatibilityKit {
   }
 
   @Test
+  void retire_oneVersion_removesOnlyThatVersion() {
+    TenantId tenant = TenantId.random();
+    TenantId other = TenantId.random();
+    store.add(key(tenant, 1));
+    store.add(key(tenant, 2));
+    store.add(key(other, 1));
+
+    assertThat(store.retire(tenant, 1)).isEqualTo(1);
+    assertThat(store.retire(tenant, 1)).as("already gone").isZero();
+
+    assertThat(store.find(tenant, 1)).isEmpty();
+    assertThat(store.find(tenant, 2)).isPresent();
+    assertThat(store.find(other, 1)).isPresent();
+  }
+
+  @Test
   void find_unknownVersionOrTenant_isEmpty() {
     TenantId tenant = TenantId.random();
     store.add(key(tenant, 1));
