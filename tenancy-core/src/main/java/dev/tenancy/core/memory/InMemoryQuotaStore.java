@@ -113,7 +113,7 @@ public final class InMemoryQuotaStore implements QuotaStore {
       // Read before the clock: only the compare-and-set stands between this read and the step, so anything that comes
       // between (a removal included) makes it fail. The tests pause a step on its clock reading to race that gap.
       long value = counter.value();
-      if (counter.expiresAtNanos > now()) {
+      if (counter.expiresAtNanos() > now()) {
         while (value != RETIRED) {
           if (amount > limit - value) {
             return new CounterUpdate(false, value);
@@ -133,7 +133,7 @@ public final class InMemoryQuotaStore implements QuotaStore {
     CounterUpdate[] result = new CounterUpdate[1];
     entries.compute(key, (k, old) -> {
       long now = now();
-      Counter counter = old instanceof Counter c && c.expiresAtNanos > now ? c : null;
+      Counter counter = old instanceof Counter c && c.expiresAtNanos() > now ? c : null;
       if (counter != old) {
         retire(old);
       }
@@ -173,7 +173,7 @@ public final class InMemoryQuotaStore implements QuotaStore {
       if (!(old instanceof Counter counter)) {
         return old;
       }
-      if (counter.expiresAtNanos <= now()) {
+      if (counter.expiresAtNanos() <= now()) {
         counter.retire();
         return null;
       }
@@ -198,7 +198,7 @@ public final class InMemoryQuotaStore implements QuotaStore {
     }
     long value = counter.value();
     // Retired means leaving the map at zero (emptied, expired or evicted): the value just before, as of this read.
-    return value == RETIRED || counter.expiresAtNanos <= now() ? 0 : value;
+    return value == RETIRED || counter.expiresAtNanos() <= now() ? 0 : value;
   }
 
   @Override
@@ -227,7 +227,7 @@ public final class InMemoryQuotaStore implements QuotaStore {
         }
         long newAhead = saturatedAdd(ahead, cost);
         long newTat = saturatedAdd(now, newAhead);
-        if (newTat > bucket.horizonNanos) {
+        if (newTat > bucket.expiresAtNanos()) {
           // Beyond the expiry the cache was told: only a new entry can move it.
           break;
         }
@@ -266,7 +266,7 @@ public final class InMemoryQuotaStore implements QuotaStore {
         }
         long newAhead = saturatedAdd(ahead, cost);
         long newTat = saturatedAdd(now, newAhead);
-        if (bucket != null && newTat <= bucket.horizonNanos) {
+        if (bucket != null && newTat <= bucket.expiresAtNanos()) {
           if (bucket.compareAndSet(tat, newTat)) {
             result[0] = admission(newAhead);
             return bucket;

@@ -14,7 +14,7 @@ import java.util.Map;
  * go of one (replaced, removed, evicted) it is {@link #retire() retired} in the same atomic step, which sets that
  * {@code long} to {@link #RETIRED} so that every later compare-and-set on it fails.
  */
-sealed interface QuotaEntry permits QuotaEntry.Counter, QuotaEntry.Bucket, QuotaEntry.Leases {
+sealed interface QuotaEntry permits QuotaEntry.Stepped, QuotaEntry.Leases {
 
   /** The state of an entry the map no longer holds; never a count nor a reading of the clock. */
   long RETIRED = Long.MIN_VALUE;
@@ -48,48 +48,51 @@ sealed interface QuotaEntry permits QuotaEntry.Counter, QuotaEntry.Bucket, Quota
    */
   boolean readRecordDue(long now);
 
-  /** A counter, stepped in place until its expiry; its value is {@link #RETIRED} once it left the map. */
-  final class Counter implements QuotaEntry {
-    private static final VarHandle VALUE;
+  /**
+   * One {@code long} stepped in place with compare-and-set until the entry's expiry, and {@link #RETIRED} once it left
+   * the map: what counters and buckets share.
+   */
+  abstract sealed class Stepped implements QuotaEntry permits Counter, Bucket {
+    private static final VarHandle STATE;
 
     static {
       try {
-        VALUE = MethodHandles.lookup().findVarHandle(Counter.class, "value", long.class);
+        STATE = MethodHandles.lookup().findVarHandle(Stepped.class, "state", long.class);
       } catch (ReflectiveOperationException e) {
         throw new ExceptionInInitializerError(e);
       }
     }
 
-    final long expiresAtNanos;
-    private volatile long value;
+    private final long expiresAtNanos;
+    private volatile long state;
     /** Written without synchronisation: a lost or doubled update only records one read more or less. */
     private long readRecordedAt = Long.MIN_VALUE;
 
-    Counter(long value, long expiresAtNanos) {
-      this.value = value;
+    Stepped(long state, long expiresAtNanos) {
+      this.state = state;
       this.expiresAtNanos = expiresAtNanos;
     }
 
-    long value() {
-      return value;
+    final long state() {
+      return state;
     }
 
-    boolean compareAndSet(long expected, long next) {
-      return VALUE.compareAndSet(this, expected, next);
+    final boolean compareAndSet(long expected, long next) {
+      return STATE.compareAndSet(this, expected, next);
     }
 
     @Override
-    public long expiresAtNanos() {
+    public final long expiresAtNanos() {
       return expiresAtNanos;
     }
 
     @Override
-    public void retire() {
-      value = RETIRED;
+    public final void retire() {
+      state = RETIRED;
     }
 
     @Override
-    public boolean readRecordDue(long now) {
+    public final boolean readRecordDue(long now) {
       if (!due(now, readRecordedAt)) {
         return false;
       }
@@ -98,57 +101,31 @@ sealed interface QuotaEntry permits QuotaEntry.Counter, QuotaEntry.Bucket, Quota
     }
   }
 
-  /**
-   * A GCRA bucket: empty of debt, i.e. full again, once its theoretical arrival time (TAT) has passed. Steps move the
-   * TAT in place up to the horizon, the expiry the cache was told when the bucket was created; the TAT is
-   * {@link #RETIRED} once the bucket left the map.
-   */
-  final class Bucket implements QuotaEntry {
-    private static final VarHandle TAT;
+  /** A counter: its state is the count, stepped in place until its expiry. */
+  final class Counter extends Stepped {
 
-    static {
-      try {
-        TAT = MethodHandles.lookup().findVarHandle(Bucket.class, "tat", long.class);
-      } catch (ReflectiveOperationException e) {
-        throw new ExceptionInInitializerError(e);
-      }
+    Counter(long value, long expiresAtNanos) {
+      super(value, expiresAtNanos);
     }
 
-    final long horizonNanos;
-    private volatile long tat;
-    /** Written without synchronisation: a lost or doubled update only records one read more or less. */
-    private long readRecordedAt = Long.MIN_VALUE;
+    long value() {
+      return state();
+    }
+  }
+
+  /**
+   * A GCRA bucket: empty of debt, i.e. full again, once its theoretical arrival time (TAT, its state) has passed.
+   * Steps move the TAT in place up to the horizon: its {@link #expiresAtNanos()}, the expiry the cache was told when
+   * the bucket was created.
+   */
+  final class Bucket extends Stepped {
 
     Bucket(long tat, long horizonNanos) {
-      this.tat = tat;
-      this.horizonNanos = horizonNanos;
+      super(tat, horizonNanos);
     }
 
     long tat() {
-      return tat;
-    }
-
-    boolean compareAndSet(long expected, long next) {
-      return TAT.compareAndSet(this, expected, next);
-    }
-
-    @Override
-    public long expiresAtNanos() {
-      return horizonNanos;
-    }
-
-    @Override
-    public void retire() {
-      tat = RETIRED;
-    }
-
-    @Override
-    public boolean readRecordDue(long now) {
-      if (!due(now, readRecordedAt)) {
-        return false;
-      }
-      readRecordedAt = now;
-      return true;
+      return state();
     }
   }
 
