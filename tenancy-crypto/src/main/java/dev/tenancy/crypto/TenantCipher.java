@@ -30,8 +30,8 @@ import javax.crypto.spec.SecretKeySpec;
  *   17+n    16    GCM tag
  * </pre>
  * The associated data (authenticated, not stored) binds the value to where it belongs: the length-prefixed fields
- * (format version, tenant id as canonical text, key version, purpose), each a 4-byte big-endian length then its
- * bytes. So a ciphertext copied to another tenant, another purpose (column) or relabelled with another key version
+ * (format version, tenant id as its 16 UUID bytes, key version, purpose), each a 4-byte big-endian length then
+ * its bytes. So a ciphertext copied to another tenant, another purpose (column) or relabelled with another key version
  * fails to decrypt. Decryption uses exactly the key version the header names, never tries others.
  *
  * <pre>{@code
@@ -319,21 +319,28 @@ public final class TenantCipher {
     }
   }
 
-  /** The length-prefixed AAD in one allocation: it is built twice per round trip on the hot path. */
+  /**
+   * The length-prefixed AAD in one allocation: it is built twice per round trip on the hot path. The tenant id goes in
+   * as its 16 UUID bytes rather than its 36-character text: the JDK's GCM authenticates associated data a 16-byte
+   * block at a time, so for a typical purpose ({@code leads.email}) this is 48 bytes, three blocks, instead of 68.
+   */
   static byte[] aad(TenantId tenant, int version, String purpose) {
-    // Canonical UUID text: 36 ASCII characters, so its Latin-1 bytes are its UTF-8 bytes (and a plain array copy).
-    byte[] id = tenant.toString().getBytes(StandardCharsets.ISO_8859_1);
     byte[] purposeBytes = purpose.getBytes(StandardCharsets.UTF_8);
-    byte[] out = new byte[4 + 1 + 4 + id.length + 4 + 4 + 4 + purposeBytes.length];
+    byte[] out = new byte[4 + 1 + 4 + 16 + 4 + 4 + 4 + purposeBytes.length];
     int at = putInt(out, 0, 1);
     out[at++] = FORMAT_V1;
-    at = putInt(out, at, id.length);
-    System.arraycopy(id, 0, out, at, id.length);
-    at = putInt(out, at + id.length, 4);
+    at = putInt(out, at, 16);
+    at = putLong(out, at, tenant.value().getMostSignificantBits());
+    at = putLong(out, at, tenant.value().getLeastSignificantBits());
+    at = putInt(out, at, 4);
     at = putInt(out, at, version);
     at = putInt(out, at, purposeBytes.length);
     System.arraycopy(purposeBytes, 0, out, at, purposeBytes.length);
     return out;
+  }
+
+  private static int putLong(byte[] out, int at, long value) {
+    return putInt(out, putInt(out, at, (int) (value >>> 32)), (int) value);
   }
 
   /** Writes a big-endian int; returns the index after it. */
