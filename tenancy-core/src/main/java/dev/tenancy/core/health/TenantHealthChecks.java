@@ -58,8 +58,8 @@ import org.slf4j.LoggerFactory;
  * start. A tenant's checks run inside its {@link TenantContext} scope; platform-wide checks run with no tenant in
  * scope. Whatever a check does, the runner answers: a check that throws is {@link HealthStatus#DOWN DOWN} naming the
  * exception's class (the exception is logged, never shown: its message may hold data), one that returns nothing is
- * {@code DOWN}, and one that overruns its limit is {@code DOWN} and interrupted. A check that ignores interruption keeps
- * its thread until it returns, but no longer holds a place among the parallel ones.
+ * {@code DOWN}, and one that overruns its limit is {@code DOWN} and interrupted. A check that ignores interruption
+ * keeps its thread until it returns, but no longer holds a place among the parallel ones.
  *
  * <p>If the calling thread is interrupted while it waits, every running check is interrupted and the call throws
  * {@link InterruptedException}.

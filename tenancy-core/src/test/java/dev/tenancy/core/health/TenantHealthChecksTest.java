@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** A runner without time limits or bounds would hang here rather than fail: the class timeout turns that into a failure. */
+/** A runner without time limits or bounds would hang here rather than fail: the class timeout makes that a failure. */
 @Timeout(60)
 class TenantHealthChecksTest {
 

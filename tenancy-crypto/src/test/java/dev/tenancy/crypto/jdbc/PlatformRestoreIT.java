@@ -61,7 +61,8 @@ import org.slf4j.LoggerFactory;
  * A platform restore, end to end, on the real PostgreSQL: a small platform (tenants in {@link JdbcTenantStore}, a
  * tenant table under row-level security, the {@link JdbcAuditSink} with its checkpoints in a file outside the database,
  * wrapped data keys in {@link JdbcTenantKeyStore} under a KEK from the environment) is copied to a second database as a
- * restore would ({@code pg_dump} + {@code pg_restore} when they are installed, else {@code CREATE DATABASE … TEMPLATE}).
+ * restore would ({@code pg_dump} + {@code pg_restore} when they are installed, else
+ * {@code CREATE DATABASE … TEMPLATE}).
  * The verification over the copy is all {@code UP}; then the copy is damaged the ways a restore goes wrong, and the
  * report must name each tenant and check.
  */

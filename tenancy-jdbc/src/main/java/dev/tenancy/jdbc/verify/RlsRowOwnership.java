@@ -197,7 +197,8 @@ final class RlsRowOwnership implements RowOwnershipCheck.Form {
       down.add("no table has the tenant column " + column + (schemas.isEmpty() ? "" : " in " + schemas));
     }
     if (orphanRows > 0) {
-      down.add(orphanRows + " rows (" + listed(orphansByTable) + ") belong to " + orphanTenants.size() + " tenant"
+      down.add(orphanRows + (orphanRows == 1 ? " row (" : " rows (") + listed(orphansByTable) + (orphanRows == 1
+          ? ") belongs to " : ") belong to ") + orphanTenants.size() + " tenant"
           + " id(s) the platform does not know: the data and the tenant store come from different points in time,"
           + " or rows were written for a tenant that no longer exists; give them an owner or delete them");
     }
@@ -206,7 +207,7 @@ final class RlsRowOwnership implements RowOwnershipCheck.Form {
           + " through without a tenant");
     }
     int acceptedCount = findings(report, accepted, down, degraded);
-    CheckResult result = summary(down, degraded, tables.size() + " tenant tables: every row belongs to a known"
+    CheckResult result = summary(down, degraded, tables.size() + " tenant table(s): every row belongs to a known"
         + " tenant, none is readable without a tenant, and the isolation set-up is clean");
     return result.withFact("tables", tables.size())
         .withFact("findings", report.findings().size() - acceptedCount)

@@ -47,8 +47,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Findings: {@link HealthStatus#DOWN DOWN} for anything that leaks or loses data (rows hidden from their tenant,
  * rows visible to others, orphans, a missing schema, any isolation finding but the five below);
- * {@link HealthStatus#DEGRADED DEGRADED} for the side channels and slow paths {@link FindingType#POLICY_PER_ROW_SETTING},
- * {@link FindingType#UNIQUE_WITHOUT_TENANT_COLUMN}, {@link FindingType#SEQUENCE_KEY},
+ * {@link HealthStatus#DEGRADED DEGRADED} for the side channels and slow paths
+ * {@link FindingType#POLICY_PER_ROW_SETTING}, {@link FindingType#UNIQUE_WITHOUT_TENANT_COLUMN}, {@link FindingType#SEQUENCE_KEY},
  * {@link FindingType#TENANT_INDEX_MISSING}, {@link FindingType#PRIMARY_KEY_WITHOUT_TENANT_COLUMN}, for a schema at
  * another version, and for a purged tenant whose rows or schema a restore brought back. Results name tables, schemas
  * and counts — never row contents, and never another tenant's id in a tenant's result.
