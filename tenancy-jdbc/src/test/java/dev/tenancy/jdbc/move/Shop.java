@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The shop the move tests move: customers ← orders ← order_lines, the tenant column in every key, written and read
@@ -94,13 +95,16 @@ final class Shop {
     return Map.of("customers", (long) n, "orders", (long) n, "order_lines", (long) n, "joined", (long) n);
   }
 
-  /** Adds one customer, as a write that slips in during a move. */
-  static void addCustomer(TenantAwareDataSource place, TenantInfo tenant, long id) {
+  /** Adds one customer, as the application would, with the given id or (if {@code null}) the table's next one. */
+  static void addCustomer(TenantAwareDataSource place, TenantInfo tenant, @Nullable Long id) {
+    String sql = id == null ? "INSERT INTO customers (organization_id, name) VALUES (?, 'late')"
+        : "INSERT INTO customers (organization_id, id, name) VALUES (?, ?, 'late')";
     try (TenantScope scope = TenantContext.enter(tenant); Connection connection = place.getConnection();
-        PreparedStatement insert = connection.prepareStatement(
-            "INSERT INTO customers (organization_id, id, name) VALUES (?, ?, 'late')")) {
+        PreparedStatement insert = connection.prepareStatement(sql)) {
       insert.setObject(1, tenant.id().value());
-      insert.setLong(2, id);
+      if (id != null) {
+        insert.setLong(2, id);
+      }
       insert.executeUpdate();
       if (!connection.getAutoCommit()) {
         connection.commit();

@@ -280,7 +280,7 @@ class TenantMoverH2Test {
     TenantAwareDataSource eu1Only = TenantAwareDataSource.of(eu1.strategy);
     TenantMover mover = mover().hook((step, at) -> {
       if (step == MoveStep.SWITCH && at == Phase.AFTER) {
-        Shop.addCustomer(eu1Only, info(acme), 999);
+        Shop.addCustomer(eu1Only, info(acme), 999L);
       }
     }).build();
 
