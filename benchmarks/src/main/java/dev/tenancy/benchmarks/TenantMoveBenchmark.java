@@ -20,6 +20,7 @@ import dev.tenancy.jdbc.RowLevelSecurity;
 import dev.tenancy.jdbc.SchemaPerTenant;
 import dev.tenancy.jdbc.Sharded;
 import dev.tenancy.jdbc.TenantAwareDataSource;
+import dev.tenancy.jdbc.move.MoveStep;
 import dev.tenancy.jdbc.move.Place;
 import dev.tenancy.jdbc.move.TenantMove;
 import dev.tenancy.jdbc.move.TenantMover;
@@ -35,6 +36,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -54,6 +56,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -106,7 +110,9 @@ public class TenantMoveBenchmark {
     private TenantMover mover;
     private String source;
     private String target;
+    private final Map<MoveStep, List<Long>> stepMillis = new EnumMap<>(MoveStep.class);
     Tenant tenant;
+    TenantMove lastMove;
 
     /** Creates the four places. */
     @Setup(Level.Trial)
@@ -165,9 +171,28 @@ public class TenantMoveBenchmark {
       seed(app, tenants.info(tenant), CUSTOMERS);
     }
 
-    /** Drops the tenant databases (they hold grants to the role), then both databases and the role. */
+    /**
+     * Keeps each measured move's step times.
+     *
+     * @param iteration which kind of iteration ended
+     */
+    @TearDown(Level.Iteration)
+    public void recordSteps(IterationParams iteration) {
+      if (iteration.getType() == IterationType.MEASUREMENT && lastMove != null) {
+        lastMove.stepDurations().forEach((step, took) ->
+            stepMillis.computeIfAbsent(step, s -> new ArrayList<>()).add(took.toMillis()));
+      }
+    }
+
+    /** Prints the median time of each step, then drops the tenant databases, both databases and the role. */
     @TearDown(Level.Trial)
     public void dropPlaces() throws SQLException {
+      StringBuilder steps = new StringBuilder("steps of " + transition + " (median ms):");
+      stepMillis.forEach((step, millis) -> {
+        List<Long> sorted = millis.stream().sorted().toList();
+        steps.append(' ').append(step).append('=').append(sorted.get(sorted.size() / 2));
+      });
+      System.out.println(steps);
       app.close();
       pools.forEach(HikariDataSource::close);
       try (Connection admin = DriverManager.getConnection(a.url(), BenchDatabase.ADMIN_USER, null);
@@ -218,6 +243,7 @@ public class TenantMoveBenchmark {
   @Benchmark
   public TenantMove move(Places places) {
     TenantMove move = places.mover.move(places.tenant.id(), places.target);
+    places.lastMove = move;
     if (move.totalRows() != CUSTOMERS * 3L) {
       throw new IllegalStateException("moved " + move.totalRows() + " rows, expected " + CUSTOMERS * 3L);
     }

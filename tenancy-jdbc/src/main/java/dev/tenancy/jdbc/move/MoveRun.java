@@ -408,8 +408,8 @@ final class MoveRun {
     MoveEvent event = new MoveEvent(id, source.name(), target.name(), step, kind, mover.clock.instant(), detail);
     journal.add(event);
     switch (kind) {
-      case STARTED, DONE, UNDONE -> LOG.info("Tenant {} move '{}' → '{}': {} {}: {}", id, source.name(), target.name(), step,
-          kind, detail);
+      case STARTED, DONE, UNDONE -> LOG.info("Tenant {} move '{}' → '{}': {} {}: {}", id, source.name(),
+          target.name(), step, kind, detail);
       case FAILED -> LOG.warn("Tenant {} move '{}' → '{}': {} FAILED: {}", id, source.name(), target.name(), step,
           detail);
       case UNDO_FAILED -> LOG.error("Tenant {} move '{}' → '{}': undoing {} FAILED: {}", id, source.name(),

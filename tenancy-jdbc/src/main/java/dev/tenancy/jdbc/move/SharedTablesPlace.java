@@ -112,7 +112,8 @@ final class SharedTablesPlace extends Place {
     for (TenantTable table : reverse) {
       String column = table.tenantColumn();
       if (column == null) {
-        throw new IllegalStateException("Shared table " + table.name() + " has no tenant column " + tables.tenantColumn());
+        throw new IllegalStateException("Shared table " + table.name() + " has no tenant column "
+            + tables.tenantColumn());
       }
       TableColumn tenantColumn = table.column(column).orElseThrow();
       try (PreparedStatement statement = connection.prepareStatement("DELETE FROM " + table.qualifiedName()

@@ -2,6 +2,10 @@ package dev.tenancy.jdbc.move;
 
 import dev.tenancy.core.TenantId;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,9 +31,27 @@ public record TenantMove(TenantId tenant, String from, String to, Map<String, Lo
     Objects.requireNonNull(from, "from");
     Objects.requireNonNull(to, "to");
     Objects.requireNonNull(took, "took");
-    rows = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(rows));
+    rows = Collections.unmodifiableMap(new LinkedHashMap<>(rows));
     journal = List.copyOf(journal);
     leftovers = List.copyOf(leftovers);
+  }
+
+  /**
+   * How long each step took, from its {@code STARTED} to its {@code DONE} journal line (waits included).
+   *
+   * @return step → duration, in step order
+   */
+  public Map<MoveStep, Duration> stepDurations() {
+    Map<MoveStep, Duration> durations = new EnumMap<>(MoveStep.class);
+    Map<MoveStep, Instant> started = new EnumMap<>(MoveStep.class);
+    for (MoveEvent event : journal) {
+      if (event.kind() == MoveEvent.Kind.STARTED) {
+        started.put(event.step(), event.at());
+      } else if (event.kind() == MoveEvent.Kind.DONE && started.containsKey(event.step())) {
+        durations.put(event.step(), Duration.between(started.get(event.step()), event.at()));
+      }
+    }
+    return Collections.unmodifiableMap(durations);
   }
 
   /** @return how many rows were moved in all */

@@ -115,7 +115,7 @@ final class MovePostgres implements AutoCloseable {
         .drainPeriod(Duration.ZERO);
   }
 
-  /** Creates an active tenant, makes its place on {@code shard} and seeds {@code customers} × 3 rows through the app. */
+  /** Creates an active tenant, makes its place on {@code shard}, seeds {@code customers} × 3 rows through the app. */
   Tenant tenantOn(String slug, String shard, int customers) throws SQLException {
     Tenant tenant = tenants.create(NewTenant.of(slug, slug).withInitialStatus(TenantStatus.ACTIVE));
     switch (shard) {
@@ -168,7 +168,8 @@ final class MovePostgres implements AutoCloseable {
   }
 
   private static long count(DataSource dataSource, String sql, Object... parameters) throws SQLException {
-    try (Connection connection = dataSource.getConnection(); PreparedStatement query = connection.prepareStatement(sql)) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement query = connection.prepareStatement(sql)) {
       for (int i = 0; i < parameters.length; i++) {
         query.setObject(i + 1, parameters[i]);
       }

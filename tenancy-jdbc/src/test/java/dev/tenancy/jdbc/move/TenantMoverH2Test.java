@@ -188,7 +188,12 @@ class TenantMoverH2Test {
     mover.move(acme.id(), "eu-2");
 
     assertThat(waits).containsExactly(DRAIN, PROPAGATION);
-    assertThat(seen).containsExactly("SUSPEND=ACTIVE@eu-1", "PREPARE=SUSPENDED@eu-1", "COPY=SUSPENDED@eu-1",
+    TenantMove move = mover.move(acme.id(), "eu-1");
+    assertThat(move.stepDurations()).containsOnlyKeys(MoveStep.values());
+    assertThat(move.stepDurations().get(MoveStep.SUSPEND)).isEqualTo(DRAIN);
+    assertThat(move.stepDurations().get(MoveStep.PURGE)).isEqualTo(PROPAGATION);
+    assertThat(move.took()).isEqualTo(DRAIN.plus(PROPAGATION));
+    assertThat(seen.subList(0, 7)).containsExactly("SUSPEND=ACTIVE@eu-1", "PREPARE=SUSPENDED@eu-1", "COPY=SUSPENDED@eu-1",
         "VERIFY=SUSPENDED@eu-1", "SWITCH=SUSPENDED@eu-1", "PURGE=SUSPENDED@eu-2", "RESTORE=SUSPENDED@eu-2");
   }
 
@@ -467,7 +472,8 @@ class TenantMoverH2Test {
     }
 
     long count(String sql) throws SQLException {
-      try (Connection connection = admin.getConnection(); PreparedStatement statement = connection.prepareStatement(sql);
+      try (Connection connection = admin.getConnection();
+          PreparedStatement statement = connection.prepareStatement(sql);
           ResultSet rows = statement.executeQuery()) {
         rows.next();
         return rows.getLong(1);
