@@ -84,6 +84,7 @@ public class TenantMoveBenchmark {
       + "CREATE TABLE orders (organization_id uuid NOT NULL, id uuid NOT NULL, customer_id bigint NOT NULL,"
       + " total numeric(12,2), placed_at timestamptz, note text, PRIMARY KEY (organization_id, id),"
       + " FOREIGN KEY (organization_id, customer_id) REFERENCES customers (organization_id, id));"
+      + "CREATE INDEX orders_customer_idx ON orders (organization_id, customer_id);"
       + "CREATE TABLE order_lines (organization_id uuid NOT NULL, order_id uuid NOT NULL, line integer NOT NULL,"
       + " product text, PRIMARY KEY (organization_id, order_id, line),"
       + " FOREIGN KEY (organization_id, order_id) REFERENCES orders (organization_id, id))";
