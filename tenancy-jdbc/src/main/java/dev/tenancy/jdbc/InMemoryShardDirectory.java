@@ -1,13 +1,17 @@
 package dev.tenancy.jdbc;
 
 import dev.tenancy.core.TenantId;
-import dev.tenancy.jdbc.spi.ShardDirectory;
+import dev.tenancy.jdbc.spi.MutableShardDirectory;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** A {@link ShardDirectory} held in memory: for tests, and for deployments that load the map at start-up. */
-public final class InMemoryShardDirectory implements ShardDirectory {
+/**
+ * A {@link MutableShardDirectory} held in memory: for tests, for one-instance deployments, and for deployments that
+ * load the map at start-up. Every reader sees a move at once ({@link #propagationDelay()} is zero) — but only in this
+ * JVM: with several app instances use a shared directory such as {@code JdbcShardDirectory}.
+ */
+public final class InMemoryShardDirectory implements MutableShardDirectory {
 
   private final ConcurrentHashMap<TenantId, String> shards = new ConcurrentHashMap<>();
 
@@ -16,7 +20,8 @@ public final class InMemoryShardDirectory implements ShardDirectory {
   }
 
   /**
-   * Places a tenant on a shard (or moves it: the switch is atomic for the next checkout).
+   * Places a tenant on a shard, wherever it was (the change is atomic for the next checkout). To move a tenant whose
+   * data already lives somewhere, use {@link #move} (or a {@code TenantMover}), which refuses if it is elsewhere.
    *
    * @param tenant the tenant
    * @param shard the shard's name
@@ -39,5 +44,21 @@ public final class InMemoryShardDirectory implements ShardDirectory {
   @Override
   public Optional<String> shardOf(TenantId tenant) {
     return Optional.ofNullable(shards.get(tenant));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One {@link ConcurrentHashMap#replace(Object, Object, Object)}: atomic against concurrent moves and assigns.
+   */
+  @Override
+  public boolean move(TenantId tenant, String expectedShard, String newShard) {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(expectedShard, "expectedShard");
+    Objects.requireNonNull(newShard, "newShard");
+    if (expectedShard.equals(newShard)) {
+      throw new IllegalArgumentException("A move needs two different shards; both are '" + newShard + "'");
+    }
+    return shards.replace(tenant, expectedShard, newShard);
   }
 }

@@ -9,6 +9,7 @@ import java.sql.SQLNonTransientConnectionException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -62,6 +63,18 @@ public final class Sharded extends IsolationStrategy {
       throw new IllegalArgumentException("No shard '" + name + "'; shards: " + shards.keySet());
     }
     return shard;
+  }
+
+  /**
+   * The strategy of the shard that holds a tenant now, for tools that must know how its place isolates it (backup,
+   * moves).
+   *
+   * @param tenant the tenant
+   * @return its shard's strategy, or empty if the directory does not know the tenant or names an unconfigured shard
+   * @since 0.1.0
+   */
+  public Optional<IsolationStrategy> shardOf(TenantInfo tenant) {
+    return directory.shardOf(tenant.id()).map(shards::get);
   }
 
   @Override

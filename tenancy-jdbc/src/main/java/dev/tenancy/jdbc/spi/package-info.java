@@ -1,5 +1,6 @@
 /**
- * What users plug into tenancy-jdbc: the {@link dev.tenancy.jdbc.spi.ShardDirectory} that maps tenants to shards.
+ * What users plug into tenancy-jdbc: the {@link dev.tenancy.jdbc.spi.ShardDirectory} that maps tenants to shards,
+ * and its {@link dev.tenancy.jdbc.spi.MutableShardDirectory writable form} that moving tenants between shards needs.
  *
  * <pre>{@code
  * ShardDirectory directory = tenant -> Optional.ofNullable(shardTable.get(tenant));
