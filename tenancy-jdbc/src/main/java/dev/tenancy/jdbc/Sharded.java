@@ -6,6 +6,7 @@ import dev.tenancy.jdbc.spi.ShardDirectory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -79,7 +80,16 @@ public final class Sharded extends IsolationStrategy {
 
   @Override
   Connection connect(TenantInfo tenant) throws SQLException {
-    String name = directory.shardOf(tenant.id()).orElseThrow(() -> new SQLNonTransientConnectionException(
+    Optional<String> assigned;
+    try {
+      assigned = directory.shardOf(tenant.id());
+    } catch (RuntimeException e) {
+      // A directory that cannot answer (its table unreachable, say) is a connection failure to callers, who handle
+      // SQLException from getConnection() and nothing else.
+      throw new SQLTransientConnectionException("The shard directory could not say where tenant " + tenant.id()
+          + " lives: " + e.getMessage(), "08001", e);
+    }
+    String name = assigned.orElseThrow(() -> new SQLNonTransientConnectionException(
         "Tenant " + tenant.id() + " is on no shard: add it to the shard directory", "42501"));
     IsolationStrategy shard = shards.get(name);
     if (shard == null) {

@@ -10,9 +10,11 @@ import dev.tenancy.core.TenantId;
 import dev.tenancy.core.TenantInfo;
 import dev.tenancy.core.TenantScope;
 import dev.tenancy.core.TenantSlug;
+import dev.tenancy.jdbc.spi.ShardDirectory;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,5 +80,16 @@ class ShardedTest {
         .hasMessageContaining("'ap-9'");
     assertThatThrownBy(() -> TenantContext.asPlatform("ops", "why", dataSource::getConnection))
         .isInstanceOf(SQLException.class).hasMessageContaining("choose a shard");
+  }
+
+  @Test
+  void directoryThatCannotAnswer_isAnSqlException_andNoConnection() throws Exception {
+    ShardDirectory unreachable = tenant -> {
+      throw new IllegalStateException("directory table unreachable");
+    };
+    TenantAwareDataSource dataSource =
+        TenantAwareDataSource.of(Sharded.builder(unreachable).shard("eu-1", shard("eu-1")).build());
+    assertThatThrownBy(() -> shardSeenBy(acme, dataSource)).isInstanceOf(SQLTransientConnectionException.class)
+        .hasMessageContaining("shard directory could not say").hasCauseInstanceOf(IllegalStateException.class);
   }
 }
