@@ -16,8 +16,9 @@ import org.jspecify.annotations.Nullable;
  * @param startedAt when the run started
  * @param duration how long it took
  * @param targets the targets it considered: tenants with their own schema or database, plus shared schemas
- * @param upToDate targets found current (nothing run), or finished by another run meanwhile
- * @param migrated targets this run migrated to the latest version
+ * @param upToDate targets found current: by the fast check, by Flyway (which then applied nothing), or because another
+ *     run finished them meanwhile
+ * @param migrated targets to which this run applied at least one migration
  * @param failed targets whose migration failed in this run
  * @param pending targets left waiting because the run stopped early
  * @param heldElsewhere targets another run held (a live lease), or took over while this run migrated them

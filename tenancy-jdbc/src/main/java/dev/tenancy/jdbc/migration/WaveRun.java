@@ -215,12 +215,14 @@ final class WaveRun {
     String before = versionBefore;
     String after;
     String error = null;
+    int executed = 0;
     try {
       if (claim.previous() == MigrationState.FAILED && waves.repairOnRetry()) {
         int removed = target.place().removeFailedRows(target);
         LOG.info("Removed {} failed migration rows from the history of {} before retrying it", removed, target);
       }
       MigrateResult result = target.place().migrate(target);
+      executed = result.migrationsExecuted;
       before = result.initialSchemaVersion;
       after = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
       state = MigrationState.DONE;
@@ -236,7 +238,7 @@ final class WaveRun {
       return null;
     }
     if (state == MigrationState.DONE) {
-      migrated.incrementAndGet();
+      (executed > 0 ? migrated : upToDate).incrementAndGet();
     } else {
       failures.add(finished);
     }

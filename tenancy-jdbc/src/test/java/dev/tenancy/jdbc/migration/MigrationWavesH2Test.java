@@ -3,11 +3,13 @@ package dev.tenancy.jdbc.migration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tenancy.core.Tenant;
+import dev.tenancy.core.TenantStatus;
 import dev.tenancy.core.data.MigrationState;
 import dev.tenancy.core.data.TenantMigrationStatus;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.UUID;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -129,5 +131,157 @@ class MigrationWavesH2Test {
     TenantMigrationStatus status = statuses.statusOf(broken.id()).orElseThrow();
     assertThat(status.attempts()).isEqualTo(2);
     assertThat(status.error()).contains("failed migration to version 2").contains("repair");
+  }
+
+  @Test
+  void run_namedCanaryFails_stopsBeforeAnyOtherTenantAndLeavesThemPending() throws Exception {
+    WavesFixture fixture = new WavesFixture(database, "tenant_", 5);
+    Tenant canary = fixture.tenant(4);
+    fixture.breakRelease2(canary);
+    RecordingListener listener = new RecordingListener();
+
+    MigrationReport report = fixture.waves(statuses).canaries("tenant-004").listener(listener).build().run();
+
+    assertThat(report.stoppedBecause()).contains("canary").contains(fixture.schema(canary));
+    assertThat(report.failed()).isEqualTo(1);
+    assertThat(report.pending()).isEqualTo(4);
+    assertThat(listener.started).containsOnlyKeys(fixture.schema(canary));
+    assertThat(statuses.statusOf(canary.id()).orElseThrow().state()).isEqualTo(MigrationState.FAILED);
+    for (Tenant tenant : fixture.tenants) {
+      if (tenant != canary) {
+        assertThat(statuses.statusOf(tenant.id()).orElseThrow().state()).isEqualTo(MigrationState.PENDING);
+        assertThat(fixture.hasRelease2(tenant)).isFalse();
+      }
+    }
+    assertThat(statuses.summary().pending()).isEqualTo(4);
+  }
+
+  @Test
+  void run_firstCanaryOfACountFails_stopsAndTheNextRunStartsWithIt() throws Exception {
+    WavesFixture fixture = new WavesFixture(database, "tenant_", 4);
+    fixture.breakRelease2(fixture.tenant(1));
+
+    MigrationReport first = fixture.waves(statuses).canaryCount(2).build().run();
+    fixture.repair(fixture.tenant(1));
+    MigrationReport second = fixture.waves(statuses).canaryCount(2).repairOnRetry(true).build().run();
+
+    assertThat(first.stoppedBecause()).contains("canary");
+    assertThat(first.migrated()).isZero();
+    assertThat(first.pending()).isEqualTo(3);
+    assertThat(second.complete()).isTrue();
+    assertThat(second.migrated()).isEqualTo(4);
+  }
+
+  @Test
+  void run_moreFailuresThanAllowed_stopsAfterTheWave() throws Exception {
+    WavesFixture fixture = new WavesFixture(database, "tenant_", 7);
+    fixture.breakRelease2(fixture.tenant(2));
+    fixture.breakRelease2(fixture.tenant(3));
+
+    MigrationReport report = fixture.waves(statuses).canaryCount(1).waveSize(2).maxFailures(1).build().run();
+
+    // canary 1 done; wave 1 = tenants 2 and 3, both fail; waves of 4-5 and 6-7 never start
+    assertThat(report.failed()).isEqualTo(2);
+    assertThat(report.pending()).isEqualTo(4);
+    assertThat(report.stoppedBecause()).contains("maxFailures");
+    assertThat(statuses.statusOf(fixture.tenant(7).id()).orElseThrow().state()).isEqualTo(MigrationState.PENDING);
+  }
+
+  @Test
+  void run_statusSaysDoneButTheHistoryIsBehind_migratesAnyway() throws Exception {
+    WavesFixture fixture = new WavesFixture(database, "tenant_", 2);
+    Tenant tenant = fixture.tenant(1);
+    Instant now = Instant.now();
+    statuses.insert(new TenantMigrationStatus(tenant.id().toString(), tenant.id(), fixture.schema(tenant),
+        MigrationState.DONE, "1", "2", null, 1, "old-run", now, now, null, now, 0));
+
+    MigrationReport report = fixture.waves(statuses).build().run();
+
+    assertThat(report.migrated()).isEqualTo(2);
+    assertThat(fixture.hasRelease2(tenant)).isTrue();
+  }
+
+  @Test
+  void run_tenantProvisionedCurrentWithoutARecord_isRecordedDoneWithoutFlyway() throws Exception {
+    WavesFixture fixture = new WavesFixture(database, "tenant_", 3);
+    fixture.waves(new InMemoryMigrationStatusStore()).build().run();   // current, but recorded elsewhere
+    RecordingListener listener = new RecordingListener();
+
+    MigrationReport report = fixture.waves(statuses).listener(listener).build().run();
+
+    assertThat(report.upToDate()).isEqualTo(3);
+    assertThat(listener.startedTotal()).isZero();
+    assertThat(statuses.statuses()).hasSize(3).allSatisfy(status -> {
+      assertThat(status.state()).isEqualTo(MigrationState.DONE);
+      assertThat(status.versionAfter()).isEqualTo("2");
+    });
+  }
+
+  @Test
+  void run_appliedMigrationEditedLater_isNotTakenForCurrentAndFlywayReportsTheMismatch() throws Exception {
+    WavesFixture fixture = new WavesFixture(database, "tenant_", 2);
+    fixture.waves(statuses).build().run();
+
+    MigrationReport report = fixture.waves(statuses).locations("classpath:dev/tenancy/jdbc/migration/v1-edited",
+        WavesFixture.V2).canaryCount(0).build().run();
+
+    assertThat(report.upToDate()).isZero();
+    assertThat(report.failed()).isEqualTo(2);
+    assertThat(report.failures().get(0).error()).containsIgnoringCase("checksum mismatch");
+  }
+
+  @Test
+  void run_deletedAndProvisioningTenants_areLeftAlone() throws Exception {
+    WavesFixture fixture = new WavesFixture(database, "tenant_", 1);
+    fixture.store.insert(WavesFixture.tenant("gone", TenantStatus.DELETED));
+    fixture.store.insert(WavesFixture.tenant("arriving", TenantStatus.PROVISIONING));
+
+    MigrationReport report = fixture.waves(statuses).build().run();
+
+    assertThat(report.targets()).isEqualTo(1);
+    assertThat(statuses.statuses()).hasSize(1);
+  }
+
+  @Test
+  void run_sharedSchema_isMigratedOnceBeforeTheTenantsAndRecordedOnce() throws Exception {
+    WavesFixture fixture = new WavesFixture(database, "tenant_", 2);
+    RecordingListener listener = new RecordingListener();
+    MigrationWaves waves = fixture.waves(statuses)
+        .sharedSchema(database, "app_shared", "classpath:dev/tenancy/jdbc/migration/shared")
+        .listener(listener)
+        .build();
+
+    MigrationReport first = waves.run();
+    MigrationReport second = waves.run();
+
+    assertThat(first.targets()).isEqualTo(3);
+    assertThat(first.migrated()).isEqualTo(3);
+    assertThat(second.upToDate()).isEqualTo(3);
+    assertThat(second.migrated()).isZero();
+    assertThat(listener.started.get("app_shared")).as("Flyway looks at the shared schema once per run").hasValue(2);
+    TenantMigrationStatus shared = statuses.find("shared:app_shared").orElseThrow();
+    assertThat(shared.shared()).isTrue();
+    assertThat(shared.state()).isEqualTo(MigrationState.DONE);
+    assertThat(shared.versionAfter()).isEqualTo("1");
+    assertThat(statuses.statuses()).hasSize(3);
+    assertThat(fixture.single("SELECT COUNT(*) FROM \"app_shared\".\"flyway_schema_history\" WHERE \"version\" = '1'"))
+        .isEqualTo("1");
+  }
+
+  @Test
+  void run_sharedSchemaFails_stopsBeforeAnyTenant() throws Exception {
+    WavesFixture fixture = new WavesFixture(database, "tenant_", 2);
+    RecordingListener listener = new RecordingListener();
+
+    MigrationReport report = fixture.waves(statuses)
+        .sharedSchema(database, "app_shared", "classpath:dev/tenancy/jdbc/migration/shared-broken")
+        .listener(listener)
+        .build()
+        .run();
+
+    assertThat(report.stoppedBecause()).contains("shared schema app_shared");
+    assertThat(report.pending()).isEqualTo(2);
+    assertThat(listener.started).containsOnlyKeys("app_shared");
+    assertThat(statuses.find("shared:app_shared").orElseThrow().error()).contains("NO_SUCH_TYPE");
   }
 }
