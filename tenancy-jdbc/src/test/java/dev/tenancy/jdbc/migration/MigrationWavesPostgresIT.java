@@ -109,6 +109,23 @@ class MigrationWavesPostgresIT {
     assertThat(noOp.duration()).isLessThan(NO_OP_BOUND);
   }
 
+  /** The parallelism is the bound on connections: Flyway takes up to two per migration, the check one per worker. */
+  @Test
+  void run_parallelism_boundsTheConnectionsTheRunHolds() throws Exception {
+    CountingDataSource counted = new CountingDataSource(postgres.adminDataSource());
+    WavesFixture fixture = new WavesFixture(counted, "bounded_", 16);
+    int before = counted.peak();
+    RecordingListener listener = new RecordingListener();
+
+    MigrationReport report = fixture.waves(new InMemoryMigrationStatusStore()).canaryCount(0).parallelism(3)
+        .waveSize(16).listener(listener).build().run();
+
+    log("16 migrations at parallelism 3 held at most %d connections at once (set-up: %d)", counted.peak(), before);
+    assertThat(report.migrated()).isEqualTo(16);
+    assertThat(counted.peak()).isLessThanOrEqualTo(MigrationWaves.CONNECTIONS_PER_MIGRATION * 3);
+    assertThat(counted.open()).as("every connection given back").isZero();
+  }
+
   private static long millisSince(long nanos) {
     return (System.nanoTime() - nanos) / 1_000_000;
   }
