@@ -231,6 +231,25 @@ class MigrationWavesH2Test {
   }
 
   @Test
+  void run_repeatableMigration_isCurrentOnceAppliedAndReappliedWhenItChanges() throws Exception {
+    WavesFixture fixture = new WavesFixture(database, "tenant_", 3);
+    String repeatable = "classpath:dev/tenancy/jdbc/migration/repeatable";
+    String changed = "classpath:dev/tenancy/jdbc/migration/repeatable-changed";
+    fixture.waves(statuses).locations(WavesFixture.V1, repeatable).build().run();
+    RecordingListener listener = new RecordingListener();
+
+    MigrationReport unchanged = fixture.waves(statuses).locations(WavesFixture.V1, repeatable).listener(listener)
+        .build().run();
+    MigrationReport reapplied = fixture.waves(statuses).locations(WavesFixture.V1, changed).build().run();
+
+    assertThat(unchanged.upToDate()).isEqualTo(3);
+    assertThat(listener.startedTotal()).isZero();
+    assertThat(reapplied.migrated()).isEqualTo(3);
+    assertThat(fixture.single("SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = '"
+        + fixture.schema(fixture.tenant(2)) + "' AND LOWER(table_name) = 'note_bodies'")).isEqualTo("2");
+  }
+
+  @Test
   void run_deletedAndProvisioningTenants_areLeftAlone() throws Exception {
     WavesFixture fixture = new WavesFixture(database, "tenant_", 1);
     fixture.store.insert(WavesFixture.tenant("gone", TenantStatus.DELETED));
