@@ -93,17 +93,10 @@ public final class MigrationWaves {
   private final Place.@Nullable Databases databases;
   private final List<Place.Shared> shared;
   private final MigrationStatusStore store;
-  private final List<TenantSlug> canarySlugs;
-  private final int canaryCount;
-  private final int waveSize;
-  private final int parallelism;
+  private final WaveSettings settings;
   private final @Nullable Executor executor;
-  private final int maxFailures;
   private final Duration lease;
-  private final boolean fastCheck;
-  private final boolean repairOnRetry;
   private final Clock clock;
-  private final List<MigrationListener> listeners;
 
   private MigrationWaves(Builder builder, @Nullable TenantMigrations migrations, ClassLoader classLoader) {
     this.tenants = builder.tenants;
@@ -121,17 +114,11 @@ public final class MigrationWaves {
     }
     this.shared = List.copyOf(sharedPlaces);
     this.store = builder.store;
-    this.canarySlugs = List.copyOf(builder.canarySlugs);
-    this.canaryCount = builder.canaryCount;
-    this.waveSize = builder.waveSize;
-    this.parallelism = builder.parallelism;
+    this.settings = new WaveSettings(builder.canarySlugs, builder.canaryCount, builder.waveSize, builder.parallelism,
+        builder.maxFailures, builder.fastCheck, builder.repairOnRetry, builder.listeners);
     this.executor = builder.executor;
-    this.maxFailures = builder.maxFailures;
     this.lease = builder.lease;
-    this.fastCheck = builder.fastCheck;
-    this.repairOnRetry = builder.repairOnRetry;
     this.clock = builder.clock;
-    this.listeners = List.copyOf(builder.listeners);
   }
 
   /** @return a builder; tenants with a place ({@code schemas} or {@code databases}), or a shared schema, are required */
@@ -150,7 +137,8 @@ public final class MigrationWaves {
    */
   public MigrationReport run() {
     Claims claims = new Claims(store, clock, lease, UUID.randomUUID().toString());
-    ExecutorService owned = executor == null ? Executors.newFixedThreadPool(parallelism, threads("worker")) : null;
+    ExecutorService owned = executor == null
+        ? Executors.newFixedThreadPool(settings.parallelism(), threads("worker")) : null;
     ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(threads("lease"));
     try {
       long period = Math.max(1, lease.toMillis() / 3);
@@ -161,7 +149,7 @@ public final class MigrationWaves {
           LOG.warn("Renewing the leases of migration run {} failed; retrying in {} ms", claims.runId(), period, e);
         }
       }, period, period, TimeUnit.MILLISECONDS);
-      return new WaveRun(this, claims, owned != null ? owned : Objects.requireNonNull(executor)).run();
+      return new WaveRun(this, settings, claims, owned != null ? owned : Objects.requireNonNull(executor)).run();
     } finally {
       heartbeat.shutdown();
       if (owned != null) {
@@ -199,41 +187,6 @@ public final class MigrationWaves {
     return shared.stream().map(Place.Shared::target).toList();
   }
 
-  MigrationStatusStore store() {
-    return store;
-  }
-
-  List<TenantSlug> canarySlugs() {
-    return canarySlugs;
-  }
-
-  int canaryCount() {
-    return canaryCount;
-  }
-
-  int waveSize() {
-    return waveSize;
-  }
-
-  int parallelism() {
-    return parallelism;
-  }
-
-  int maxFailures() {
-    return maxFailures;
-  }
-
-  boolean fastCheck() {
-    return fastCheck;
-  }
-
-  boolean repairOnRetry() {
-    return repairOnRetry;
-  }
-
-  List<MigrationListener> listeners() {
-    return listeners;
-  }
 
   private static ThreadFactory threads(String role) {
     AtomicInteger count = new AtomicInteger();
@@ -249,8 +202,8 @@ public final class MigrationWaves {
   @Override
   public String toString() {
     return "MigrationWaves[" + (schemas != null ? "schemas " + schemas.migrations : databases != null
-        ? "databases " + databases.migrations : "no tenants") + ", shared=" + shared.size() + ", waveSize=" + waveSize
-        + ", parallelism=" + parallelism + ", store=" + store + "]";
+        ? "databases " + databases.migrations : "no tenants") + ", shared=" + shared.size() + ", waveSize="
+        + settings.waveSize() + ", parallelism=" + settings.parallelism() + ", store=" + store + "]";
   }
 
   /** A shared schema and its migrations. */

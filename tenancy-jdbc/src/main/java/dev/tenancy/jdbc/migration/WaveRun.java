@@ -44,6 +44,7 @@ final class WaveRun {
   private static final int PROBES = 3;
 
   private final MigrationWaves waves;
+  private final WaveSettings settings;
   private final Claims claims;
   private final Executor executor;
   private final Instant startedAt;
@@ -57,8 +58,9 @@ final class WaveRun {
   private int pending;
   private @Nullable String stoppedBecause;
 
-  WaveRun(MigrationWaves waves, Claims claims, Executor executor) {
+  WaveRun(MigrationWaves waves, WaveSettings settings, Claims claims, Executor executor) {
     this.waves = waves;
+    this.settings = settings;
     this.claims = claims;
     this.executor = executor;
     this.startedAt = claims.now();
@@ -76,12 +78,12 @@ final class WaveRun {
     if (tenants.isEmpty()) {
       return report();
     }
-    MigrationStatusStore store = waves.store();
+    MigrationStatusStore store = waves.statusStore();
     Map<String, TenantMigrationStatus> known = new HashMap<>();
     for (TenantMigrationStatus status : store.statuses()) {
       known.put(status.target(), status);
     }
-    ResolvedMigrations resolved = waves.fastCheck() ? resolve(tenants) : null;
+    ResolvedMigrations resolved = settings.fastCheck() ? resolve(tenants) : null;
     String latest = resolved == null ? null : resolved.latestVersion();
     Map<String, @Nullable String> applied = new ConcurrentHashMap<>();
     List<Target> needing = check(tenants, resolved, known, applied);
@@ -97,15 +99,15 @@ final class WaveRun {
     }
     List<Target> rest = new ArrayList<>(needing);
     rest.removeAll(canaries);
-    int waveCount = (rest.size() + waves.waveSize() - 1) / waves.waveSize();
+    int waveCount = (rest.size() + settings.waveSize() - 1) / settings.waveSize();
     for (int wave = 0; wave < waveCount; wave++) {
-      int from = wave * waves.waveSize();
-      List<Target> members = rest.subList(from, Math.min(rest.size(), from + waves.waveSize()));
+      int from = wave * settings.waveSize();
+      List<Target> members = rest.subList(from, Math.min(rest.size(), from + settings.waveSize()));
       inParallel(members, () -> target -> migrate(target, applied.get(target.key()), latest));
       int number = wave + 1;
       notify(listener -> listener.waveFinished(number, waveCount));
-      if (failures.size() > waves.maxFailures() && number < waveCount) {
-        return stop(failures.size() + " targets failed, more than maxFailures " + waves.maxFailures(),
+      if (failures.size() > settings.maxFailures() && number < waveCount) {
+        return stop(failures.size() + " targets failed, more than maxFailures " + settings.maxFailures(),
             rest.size() - from - members.size());
       }
     }
@@ -170,9 +172,9 @@ final class WaveRun {
   }
 
   private List<Target> canaries(List<Target> tenants, List<Target> needing) {
-    List<TenantSlug> named = waves.canarySlugs();
+    List<TenantSlug> named = settings.canarySlugs();
     if (named.isEmpty()) {
-      return needing.subList(0, Math.min(waves.canaryCount(), needing.size()));
+      return needing.subList(0, Math.min(settings.canaryCount(), needing.size()));
     }
     Map<TenantSlug, Target> bySlug = new HashMap<>();
     for (Target target : tenants) {
@@ -217,7 +219,7 @@ final class WaveRun {
     String error = null;
     int executed = 0;
     try {
-      if (claim.previous() == MigrationState.FAILED && waves.repairOnRetry()) {
+      if (claim.previous() == MigrationState.FAILED && settings.repairOnRetry()) {
         int removed = target.place().removeFailedRows(target);
         LOG.info("Removed {} failed migration rows from the history of {} before retrying it", removed, target);
       }
@@ -269,7 +271,7 @@ final class WaveRun {
   private void inParallel(List<Target> items, Supplier<TargetWorker> workers) {
     Queue<Target> queue = new ConcurrentLinkedQueue<>(items);
     AtomicReference<@Nullable Throwable> fatal = new AtomicReference<>();
-    int count = Math.min(waves.parallelism(), items.size());
+    int count = Math.min(settings.parallelism(), items.size());
     CompletableFuture<?>[] running = new CompletableFuture<?>[count];
     for (int i = 0; i < count; i++) {
       running[i] = CompletableFuture.runAsync(() -> {
@@ -294,7 +296,7 @@ final class WaveRun {
   }
 
   private void notify(Consumer<MigrationListener> event) {
-    for (MigrationListener listener : waves.listeners()) {
+    for (MigrationListener listener : settings.listeners()) {
       try {
         event.accept(listener);
       } catch (RuntimeException e) {
