@@ -1,5 +1,6 @@
 /**
- * What users plug into tenancy-jdbc: the {@link dev.tenancy.jdbc.spi.ShardDirectory} that maps tenants to shards.
+ * What users plug into tenancy-jdbc: the {@link dev.tenancy.jdbc.spi.ShardDirectory} that maps tenants to shards, and
+ * the {@link dev.tenancy.jdbc.spi.MigrationStatusStore} where migration waves record each tenant's progress.
  *
  * <pre>{@code
  * ShardDirectory directory = tenant -> Optional.ofNullable(shardTable.get(tenant));
