@@ -4,6 +4,7 @@ import dev.tenancy.core.Tenant;
 import dev.tenancy.core.TenantSlug;
 import dev.tenancy.core.spi.ProvisioningStep;
 import dev.tenancy.jdbc.SqlIdentifiers;
+import dev.tenancy.jdbc.internal.TenantMigrations;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

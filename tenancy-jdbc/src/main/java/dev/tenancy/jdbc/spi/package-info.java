@@ -1,6 +1,7 @@
 /**
  * What users plug into tenancy-jdbc: the {@link dev.tenancy.jdbc.spi.ShardDirectory} that maps tenants to shards,
- * and its {@link dev.tenancy.jdbc.spi.MutableShardDirectory writable form} that moving tenants between shards needs.
+ * its {@link dev.tenancy.jdbc.spi.MutableShardDirectory writable form} that moving tenants between shards needs, and
+ * the {@link dev.tenancy.jdbc.spi.MigrationStatusStore} where migration waves record each tenant's progress.
  *
  * <pre>{@code
  * ShardDirectory directory = tenant -> Optional.ofNullable(shardTable.get(tenant));
