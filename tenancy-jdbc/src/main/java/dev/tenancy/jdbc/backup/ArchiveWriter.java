@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.jspecify.annotations.Nullable;
@@ -35,6 +36,9 @@ final class ArchiveWriter {
   static BackupManifest write(OutputStream out, Connection connection, TenantTables tables, TenantInfo tenant,
       String backupId, Instant createdAt, @Nullable BackupKey key) throws IOException, SQLException {
     ZipOutputStream zip = new ZipOutputStream(out);
+    // JSON lines of database rows compress well even at the fastest level; the default level took a third of the
+    // backup's time for archives only ~12% smaller (BackupBenchmark)
+    zip.setLevel(Deflater.BEST_SPEED);
     List<BackupManifest.Table> written = new ArrayList<>();
     for (TenantTable table : tables.tables()) {
       String file = BackupManifest.fileOf(written.size());
