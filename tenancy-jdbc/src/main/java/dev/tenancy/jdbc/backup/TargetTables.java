@@ -10,9 +10,13 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** What the engine does to a target place around writing rows, inside the caller's transaction. */
 final class TargetTables {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TargetTables.class);
 
   private TargetTables() {
   }
@@ -80,55 +84,85 @@ final class TargetTables {
 
   /**
    * Moves each serial/identity sequence of the written tables past the largest value now in its column, so the
-   * application's next insert does not collide with a copied id. Only forward: in shared tables the sequence serves
-   * every tenant and may already be further. PostgreSQL only; the role needs USAGE on the sequences and UPDATE on one it must move.
+   * application's next insert does not collide with a written id. Only forward: in shared tables the sequence serves
+   * every tenant and may already be further. PostgreSQL only. The role needs USAGE on the sequences to check them and
+   * UPDATE on one it must move; without them a {@code required} advance fails (a copy into a new place), an optional
+   * one (a restore, whose ids came from this place's own sequence) is skipped with a warning.
    */
-  static void advanceSequences(Connection connection, List<TenantTable> written, SqlDialect dialect)
-      throws SQLException {
+  static void advanceSequences(Connection connection, List<TenantTable> written, SqlDialect dialect,
+      boolean required) throws SQLException {
     if (dialect != SqlDialect.POSTGRESQL) {
       return;
     }
     for (TenantTable table : written) {
       for (TableColumn column : table.columns()) {
-        if (!column.autoIncrement()) {
-          continue;
-        }
-        String sequence;
-        try (PreparedStatement find = connection.prepareStatement("SELECT pg_get_serial_sequence(?, ?)")) {
-          find.setString(1, table.qualifiedName());
-          find.setString(2, column.name());
-          try (ResultSet rows = find.executeQuery()) {
-            sequence = rows.next() ? rows.getString(1) : null;
-          }
-        }
-        if (sequence == null) {
-          continue;
-        }
-        // Only forward, and only when needed: the role may have USAGE but not UPDATE on a shared sequence that is
-        // already past every copied id.
-        String probe = "SELECT (SELECT max(" + SqlIdentifiers.quote(column.name()) + ") FROM " + table.qualifiedName()
-            + "), pg_sequence_last_value(CAST(? AS regclass))";
-        long max;
-        try (PreparedStatement statement = connection.prepareStatement(probe)) {
-          statement.setString(1, sequence);
-          try (ResultSet rows = statement.executeQuery()) {
-            rows.next();
-            max = rows.getLong(1);
-            if (rows.wasNull()) {
-              continue;
-            }
-            long last = rows.getLong(2);
-            if (!rows.wasNull() && last > max) {
-              continue;
-            }
-          }
-        }
-        try (PreparedStatement advance = connection.prepareStatement("SELECT setval(CAST(? AS regclass), ?)")) {
-          advance.setString(1, sequence);
-          advance.setLong(2, max);
-          advance.execute();
+        if (column.autoIncrement()) {
+          advance(connection, table, column, required);
         }
       }
     }
+  }
+
+  private static void advance(Connection connection, TenantTable table, TableColumn column, boolean required)
+      throws SQLException {
+    String sequence = null;
+    boolean canRead = false;
+    boolean canUpdate = false;
+    try (PreparedStatement find = connection.prepareStatement("SELECT s, has_sequence_privilege(s, 'USAGE')"
+        + " OR has_sequence_privilege(s, 'SELECT'), has_sequence_privilege(s, 'UPDATE')"
+        + " FROM (SELECT pg_get_serial_sequence(?, ?) AS s) AS x WHERE s IS NOT NULL")) {
+      find.setString(1, table.qualifiedName());
+      find.setString(2, column.name());
+      try (ResultSet rows = find.executeQuery()) {
+        if (rows.next()) {
+          sequence = rows.getString(1);
+          canRead = rows.getBoolean(2);
+          canUpdate = rows.getBoolean(3);
+        }
+      }
+    }
+    if (sequence == null) {
+      return;
+    }
+    if (!canRead) {
+      refuseOrWarn(required, "may not read sequence " + sequence + " of " + table.name() + "." + column.name()
+          + " to check it against the written ids; GRANT USAGE, UPDATE ON SEQUENCE " + sequence + " to it");
+      return;
+    }
+    String probe = "SELECT (SELECT max(" + SqlIdentifiers.quote(column.name()) + ") FROM " + table.qualifiedName()
+        + "), pg_sequence_last_value(CAST(? AS regclass))";
+    long max;
+    try (PreparedStatement statement = connection.prepareStatement(probe)) {
+      statement.setString(1, sequence);
+      try (ResultSet rows = statement.executeQuery()) {
+        rows.next();
+        max = rows.getLong(1);
+        if (rows.wasNull()) {
+          return;
+        }
+        long last = rows.getLong(2);
+        if (!rows.wasNull() && last > max) {
+          return;
+        }
+      }
+    }
+    if (!canUpdate) {
+      refuseOrWarn(required, "may not move sequence " + sequence + " past the written id " + max + " of "
+          + table.name() + "." + column.name() + ", so new rows would collide; GRANT UPDATE ON SEQUENCE " + sequence
+          + " to it");
+      return;
+    }
+    try (PreparedStatement advance = connection.prepareStatement("SELECT setval(CAST(? AS regclass), ?)")) {
+      advance.setString(1, sequence);
+      advance.setLong(2, max);
+      advance.execute();
+    }
+  }
+
+  private static void refuseOrWarn(boolean required, String problem) throws SQLException {
+    if (required) {
+      throw new SQLException("The data source's role " + problem, "42501");
+    }
+    LOG.warn("The data source's role {}", problem);
   }
 }

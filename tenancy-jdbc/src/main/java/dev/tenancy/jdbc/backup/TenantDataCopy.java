@@ -118,7 +118,7 @@ public final class TenantDataCopy {
         }
         step = "move the serial/identity sequences of tenant " + tenant.id() + "'s tables past the copied ids (the"
             + " target's role needs UPDATE on those sequences)";
-        TargetTables.advanceSequences(to, written, targetTables.dialect());
+        TargetTables.advanceSequences(to, written, targetTables.dialect(), true);
         step = "commit the copy of tenant " + tenant.id();
         write.commit();
         return Collections.unmodifiableMap(counts);

@@ -26,9 +26,11 @@ import java.util.TreeMap;
  *
  * <p>Which tables are the tenant's depends on the place ({@link PlaceKind}): under row-level security, the tables of
  * the connection's current schema that have the tenant column ({@value #DEFAULT_TENANT_COLUMN} unless told otherwise);
- * in a schema or database of the tenant's own, every table of the connection's current schema. Flyway's history table
- * and Tenancy's own {@code tenancy_*} tables (tenant registry, audit, wrapped data keys…) are never included. Foreign
- * keys that point outside the set (e.g. to a shared lookup table) are not followed.
+ * in a schema or database of the tenant's own, every table of the connection's current schema. Flyway's history table,
+ * tables named {@code tenancy_*} and tenancy-crypto's wrapped-key table (recognised by its {@code kek_id} and
+ * {@code wrapped_key} columns) are never included; keep Tenancy's other stores (tenants, audit, API keys, usage) in
+ * their own schema, as they are by default. Foreign keys that point outside the set (e.g. to a shared lookup table) are
+ * not followed.
  *
  * @since 0.1.0
  */
@@ -104,6 +106,9 @@ public final class TenantTables {
     TreeMap<String, TenantTable> found = new TreeMap<>();
     for (String name : names) {
       List<RawColumn> raw = columns(metadata, schema, name);
+      if (isWrappedKeyTable(raw)) {
+        continue; // tenancy-crypto's key table, wherever it was put: wrapped data keys must never travel with data
+      }
       Optional<RawColumn> tenantRaw = raw.stream().filter(c -> c.name.equalsIgnoreCase(tenantColumn)).findFirst();
       if (kind.sharesTables() && tenantRaw.isEmpty()) {
         continue; // a shared table without the tenant column holds no tenant's rows (e.g. a lookup table)
@@ -160,6 +165,16 @@ public final class TenantTables {
   static boolean isLibraryTable(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
     return lower.equals(FLYWAY_HISTORY) || lower.startsWith(LIBRARY_PREFIX);
+  }
+
+  /**
+   * tenancy-crypto's {@code tenant_data_keys} (recognised by its {@code kek_id} and {@code wrapped_key} columns, since
+   * its schema is configurable): an archive that carried a tenant's wrapped keys would undo crypto-shredding.
+   */
+  private static boolean isWrappedKeyTable(List<RawColumn> columns) {
+    boolean kekId = columns.stream().anyMatch(c -> c.name.equalsIgnoreCase("kek_id"));
+    boolean wrapped = columns.stream().anyMatch(c -> c.name.equalsIgnoreCase("wrapped_key"));
+    return kekId && wrapped;
   }
 
   private static List<RawColumn> columns(DatabaseMetaData metadata, String schema, String table) throws SQLException {

@@ -44,6 +44,9 @@ final class H2Place implements AutoCloseable {
         "CREATE TABLE " + s + ".order_lines (order_id UUID NOT NULL REFERENCES " + s + ".orders(id),"
             + " line INT NOT NULL, product VARCHAR(50), PRIMARY KEY (order_id, line))",
         "CREATE TABLE " + s + ".tenancy_data_keys (id INT PRIMARY KEY, wrapped VARBINARY(100))",
+        // tenancy-crypto's key table, as if its store had been configured into the tenant's schema
+        "CREATE TABLE " + s + ".tenant_data_keys (tenant_id UUID, version INT, kek_id VARCHAR(200),"
+            + " wrapped_key VARBINARY(200), PRIMARY KEY (tenant_id, version))",
         "CREATE TABLE " + s + ".\"flyway_schema_history\" (installed_rank INT PRIMARY KEY, version VARCHAR(50))");
   }
 
