@@ -114,27 +114,13 @@ abstract class Place {
     }
   }
 
-  /** Tenant schemas in the database of one (admin) DataSource. */
-  static final class Schemas extends Place {
-    private final DataSource dataSource;
-    private final String prefix;
+  /** Schemas in the database of one (admin) DataSource: their history is read over pooled connections. */
+  abstract static class InOneDatabase extends Place {
+    final DataSource dataSource;
 
-    Schemas(DataSource dataSource, String prefix, TenantMigrations migrations, ClassLoader classLoader) {
+    InOneDatabase(DataSource dataSource, TenantMigrations migrations, ClassLoader classLoader) {
       super(migrations, classLoader);
       this.dataSource = dataSource;
-      this.prefix = prefix;
-    }
-
-    Target target(Tenant tenant) {
-      String schema = SqlIdentifiers.tenantSchema(prefix, tenant.slug());
-      return new Target(tenant.id().toString(), tenant, schema, schema, this);
-    }
-
-    @Override
-    FluentConfiguration flyway(Target target) {
-      // Never create a schema here: a missing one means the tenant was not provisioned, which is an error to show.
-      return migrations.apply(TenantMigrations.configure(classLoader).dataSource(dataSource).createSchemas(false),
-          target.tenant(), target.schema());
     }
 
     @Override
@@ -155,14 +141,35 @@ abstract class Place {
     }
   }
 
+  /** Tenant schemas in the database of one (admin) DataSource. */
+  static final class Schemas extends InOneDatabase {
+    private final String prefix;
+
+    Schemas(DataSource dataSource, String prefix, TenantMigrations migrations, ClassLoader classLoader) {
+      super(dataSource, migrations, classLoader);
+      this.prefix = prefix;
+    }
+
+    Target target(Tenant tenant) {
+      String schema = SqlIdentifiers.tenantSchema(prefix, tenant.slug());
+      return new Target(tenant.id().toString(), tenant, schema, schema, this);
+    }
+
+    @Override
+    FluentConfiguration flyway(Target target) {
+      // Never create a schema here: a missing one means the tenant was not provisioned, which is an error to show.
+      return migrations.apply(TenantMigrations.configure(classLoader).dataSource(dataSource).createSchemas(false),
+          target.tenant(), target.schema());
+    }
+
+  }
+
   /** A schema all tenants share (row-level security), migrated once. */
-  static final class Shared extends Place {
-    private final DataSource dataSource;
+  static final class Shared extends InOneDatabase {
     private final String schema;
 
     Shared(DataSource dataSource, String schema, TenantMigrations migrations, ClassLoader classLoader) {
-      super(migrations, classLoader);
-      this.dataSource = dataSource;
+      super(dataSource, migrations, classLoader);
       this.schema = schema;
     }
 
@@ -175,22 +182,6 @@ abstract class Place {
       return migrations.apply(TenantMigrations.configure(classLoader).dataSource(dataSource), null, schema);
     }
 
-    @Override
-    MigrateResult migrate(Target target) {
-      return serialisedOnH2(dataSource, () -> super.migrate(target));
-    }
-
-    @Override
-    int removeFailedRows(Target target) throws SQLException {
-      try (Connection connection = dataSource.getConnection()) {
-        return removeFailedRows(connection, target.schema(), migrations.historyTable());
-      }
-    }
-
-    @Override
-    HistoryReader reader() {
-      return new PooledReader(dataSource, migrations.historyTable());
-    }
   }
 
   /** A database per tenant on one server, reached through a URL template. */
