@@ -5,8 +5,8 @@ import dev.tenancy.core.TenantNotFoundException;
 import java.util.List;
 
 /**
- * Backs up and restores one tenant's data, for the admin API ({@code POST /tenants/{id}/backups},
- * {@code GET /tenants/{id}/backups}, {@code POST /tenants/{id}/backups/{backupId}/restore}). Implemented by adapter
+ * Backs up and restores one tenant's data, for the admin API ({@code POST /api/v1/admin/tenants/{id}/backups},
+ * and {@code POST /api/v1/admin/tenants/{id}/restore} with {@code {"backupId": …}}). Implemented by adapter
  * modules, e.g. tenancy-jdbc's {@code JdbcTenantBackups}; core and the admin API know only this interface.
  *
  * <p>A restore replaces exactly that tenant's rows with the archive's, in one transaction, and is refused with nothing
