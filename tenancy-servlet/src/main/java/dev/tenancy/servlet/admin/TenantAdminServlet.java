@@ -11,6 +11,7 @@ import dev.tenancy.core.TenantConflictException;
 import dev.tenancy.core.TenantContext;
 import dev.tenancy.core.TenantNotFoundException;
 import dev.tenancy.core.TenantValidationException;
+import dev.tenancy.core.alert.AlertCenter;
 import dev.tenancy.core.audit.AuditActorType;
 import dev.tenancy.core.audit.AuditAnonymisation;
 import dev.tenancy.core.audit.AuditCategory;
@@ -26,8 +27,13 @@ import dev.tenancy.core.health.TenantHealthChecks;
 import dev.tenancy.core.identity.ApiKeyService;
 import dev.tenancy.core.identity.TenantPrincipal;
 import dev.tenancy.core.lifecycle.TenantService;
+import dev.tenancy.core.metrics.TenantMetricsView;
 import dev.tenancy.core.quota.QuotaManager;
 import dev.tenancy.core.spi.AuditSink;
+import dev.tenancy.servlet.Problem;
+import dev.tenancy.servlet.ProblemType;
+import dev.tenancy.servlet.Problems;
+import dev.tenancy.servlet.TenancyRequest;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -39,6 +45,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +67,8 @@ import org.slf4j.LoggerFactory;
  *     .backups(jdbcTenantBackups)
  *     .migrations(migrationStatusStore)
  *     .health(healthChecks)
+ *     .metrics(metricsView)
+ *     .alerts(alertCenter)
  *     .build();
  * context.addServlet(new ServletHolder(admin), "/api/v1/admin/*");
  * }</pre>
@@ -76,13 +85,15 @@ public final class TenantAdminServlet extends HttpServlet {
   public static final long DEFAULT_MAX_BODY_BYTES = 1024L * 1024L;
   /** The request header that carries why a platform administrator makes a call; recorded with every call. */
   public static final String REASON_HEADER = "X-Access-Reason";
-  /** The request attribute a filter sets to the verified {@link TenantPrincipal}, until TenancyRequest exists. */
-  static final String PRINCIPAL_ATTRIBUTE = "dev.tenancy.servlet.principal";
+
+  private static final Map<String, ProblemType> TYPES = Arrays.stream(ProblemType.values())
+      .collect(Collectors.toUnmodifiableMap(ProblemType::code, type -> type));
 
   private final transient ObjectMapper mapper;
   private final transient TenantHandlers tenantHandlers;
   private final transient OperationHandlers operations;
   private final transient AuditHandlers auditHandlers;
+  private final transient MonitoringHandlers monitoring;
   private final transient @Nullable AuditLog audit;
   private final long maxBodyBytes;
 
@@ -93,6 +104,8 @@ public final class TenantAdminServlet extends HttpServlet {
     this.tenantHandlers = new TenantHandlers(tenants, builder.apiKeys);
     this.operations = new OperationHandlers(tenants, tenantHandlers, builder.quotas, builder.backups,
         builder.migrations, builder.health);
+    this.monitoring = new MonitoringHandlers(tenants, tenantHandlers, builder.metrics, builder.alerts,
+        builder.quotas);
     AuditVerifier verifier = builder.verifier == null ? AuditVerifier.builder().build() : builder.verifier;
     this.auditHandlers = new AuditHandlers(tenantHandlers, builder.audit, builder.auditSink, verifier,
         builder.anonymisation, builder.clock);
@@ -114,8 +127,7 @@ public final class TenantAdminServlet extends HttpServlet {
   @Override
   protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
     String traceId = traceId(request);
-    Object attribute = request.getAttribute(PRINCIPAL_ATTRIBUTE);
-    TenantPrincipal principal = attribute instanceof TenantPrincipal p ? p : null;
+    TenantPrincipal principal = TenancyRequest.principal(request).orElse(null);
     if (principal == null) {
       // The filter answers first in a normal set-up; this covers a servlet mounted without it.
       problem(request, response, traceId, new AdminException(401, "invalid-token",
@@ -204,6 +216,10 @@ public final class TenantAdminServlet extends HttpServlet {
       requireMethod(method, "GET");
       auditHandlers.verify(call);
       return;
+    } else if (n == 3 && p.get(0).equals("alerts") && p.get(2).equals("resolve")) {
+      requireMethod(method, "POST");
+      monitoring.resolve(call, p.get(1));
+      return;
     } else if (n == 1) {
       switch (p.get(0)) {
         case "health" -> {
@@ -214,6 +230,16 @@ public final class TenantAdminServlet extends HttpServlet {
         case "migrations" -> {
           requireMethod(method, "GET");
           operations.migrations(call);
+          return;
+        }
+        case "metrics" -> {
+          requireMethod(method, "GET");
+          monitoring.metrics(call);
+          return;
+        }
+        case "alerts" -> {
+          requireMethod(method, "GET");
+          monitoring.alerts(call);
           return;
         }
         default -> {
@@ -252,6 +278,10 @@ public final class TenantAdminServlet extends HttpServlet {
         CheckResult quota = operations.quotaCheck(tenant.id());
         if (quota != null) {
           extra.put("quota-store", quota);
+        }
+        CheckResult open = monitoring.alertCheck(tenant.id());
+        if (open != null) {
+          extra.put("alerts", open);
         }
         operations.tenantHealth(call, id, extra);
       }
@@ -300,13 +330,21 @@ public final class TenantAdminServlet extends HttpServlet {
 
   private void problem(HttpServletRequest request, HttpServletResponse response, String traceId, AdminException e)
       throws IOException {
+    e.headers().forEach(response::setHeader);
+    ProblemType type = TYPES.get(e.code());
+    if (type != null && type.status() == e.status()) {
+      Problem problem = new Problem(type, e.detail(), request.getRequestURI(), traceId,
+          e.errors().isEmpty() ? Map.of() : Map.of("errors", e.errors()));
+      Problems.write(request, response, problem);
+      return;
+    }
+    // Statuses the contract's types do not cover (405, a refused restore's 422): the same shape, written here.
     response.resetBuffer();
     response.setStatus(e.status());
-    e.headers().forEach(response::setHeader);
     response.setContentType("application/problem+json");
     response.setCharacterEncoding("UTF-8");
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", "https://tenancy.dev/problems/" + e.code());
+    body.put("type", ProblemType.BASE + e.code());
     body.put("title", title(e.code()));
     body.put("status", e.status());
     body.put("detail", e.detail());
@@ -324,7 +362,7 @@ public final class TenantAdminServlet extends HttpServlet {
   }
 
   private static String traceId(HttpServletRequest request) {
-    return UUID.randomUUID().toString().replace("-", "");
+    return TenancyRequest.traceId(request).orElseGet(() -> UUID.randomUUID().toString().replace("-", ""));
   }
 
   private void record(Exchange call) {
@@ -382,6 +420,8 @@ public final class TenantAdminServlet extends HttpServlet {
     private @Nullable TenantBackups backups;
     private @Nullable MigrationStatusView migrations;
     private @Nullable TenantHealthChecks health;
+    private @Nullable TenantMetricsView metrics;
+    private @Nullable AlertCenter alerts;
     private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private Clock clock = Clock.systemUTC();
 
@@ -471,6 +511,24 @@ public final class TenantAdminServlet extends HttpServlet {
      */
     public Builder health(TenantHealthChecks checks) {
       this.health = set(health, checks, "health");
+      return this;
+    }
+
+    /**
+     * @param view per-tenant request statistics ({@code GET …/metrics}), e.g. the TenantFilter's recorder
+     * @return this builder
+     */
+    public Builder metrics(TenantMetricsView view) {
+      this.metrics = set(metrics, view, "metrics");
+      return this;
+    }
+
+    /**
+     * @param center the open alerts ({@code GET …/alerts}, {@code POST …/alerts/{id}/resolve}, tenant health)
+     * @return this builder
+     */
+    public Builder alerts(AlertCenter center) {
+      this.alerts = set(alerts, center, "alerts");
       return this;
     }
 

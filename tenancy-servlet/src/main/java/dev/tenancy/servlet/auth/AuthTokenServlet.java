@@ -9,6 +9,10 @@ import dev.tenancy.core.identity.ApiKeyService;
 import dev.tenancy.core.identity.InvalidApiKeyException;
 import dev.tenancy.core.identity.TenantPrincipal;
 import dev.tenancy.core.identity.TenantTokenService;
+import dev.tenancy.servlet.Problem;
+import dev.tenancy.servlet.ProblemType;
+import dev.tenancy.servlet.Problems;
+import dev.tenancy.servlet.TenancyRequest;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -184,12 +188,23 @@ public final class AuthTokenServlet extends HttpServlet {
 
   private void problem(HttpServletRequest request, HttpServletResponse response, int status, String code,
       String detail, @Nullable Map<String, String> error) throws IOException {
-    String traceId = UUID.randomUUID().toString().replace("-", "");
+    String traceId = TenancyRequest.traceId(request)
+        .orElseGet(() -> UUID.randomUUID().toString().replace("-", ""));
+    if (status == 401) {
+      LOG.debug("token exchange refused (trace {})", traceId);
+    }
+    for (ProblemType type : ProblemType.values()) {
+      if (type.code().equals(code) && type.status() == status) {
+        Problems.write(request, response, new Problem(type, detail, request.getRequestURI(), traceId,
+            error == null ? Map.of() : Map.of("errors", List.of(error))));
+        return;
+      }
+    }
     response.setStatus(status);
     response.setContentType("application/problem+json");
     response.setCharacterEncoding("UTF-8");
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", "https://tenancy.dev/problems/" + code);
+    body.put("type", ProblemType.BASE + code);
     String words = code.replace('-', ' ');
     body.put("title", Character.toUpperCase(words.charAt(0)) + words.substring(1));
     body.put("status", status);
@@ -198,9 +213,6 @@ public final class AuthTokenServlet extends HttpServlet {
     body.put("traceId", traceId);
     if (error != null) {
       body.put("errors", List.of(error));
-    }
-    if (status == 401) {
-      LOG.debug("token exchange refused (trace {})", traceId);
     }
     mapper.writeValue(response.getOutputStream(), body);
   }
