@@ -299,9 +299,9 @@ public final class TenantFilter implements Filter {
     for (TenantResolver resolver : resolvers) {
       Optional<String> other = resolver.resolve(request, principal);
       if (other.isPresent() && !names(tenant.get(), other.get())) {
-        refuse(request, response, ProblemType.CROSS_TENANT_ACCESS,
+        refuse(request, response, Problem.of(ProblemType.CROSS_TENANT_ACCESS,
             "The request names more than one tenant (" + resolver.source() + " disagrees with " + TENANT_HEADER
-                + ").");
+                + ").").withInstance("urn:trace:" + TenancyRequest.traceId(request).orElse("")));
         return null;
       }
     }
@@ -345,8 +345,10 @@ public final class TenantFilter implements Filter {
           "A request of tenant '" + tenant.slug() + "' (subject " + cut(principal.subject(), 64)
               + ") named another tenant through " + source);
     }
-    refuse(request, response, ProblemType.CROSS_TENANT_ACCESS,
-        "The request names a tenant other than the caller's (" + source + ").");
+    // The path may carry the other tenant's name: the instance refers to the trace instead, so the response never
+    // repeats another tenant's identifier.
+    refuse(request, response, Problem.of(ProblemType.CROSS_TENANT_ACCESS,
+        "The request names a tenant other than the caller's (" + source + ").").withInstance("urn:trace:" + traceId));
   }
 
   // ------------------------------------------------------------------------------------------------ API version
