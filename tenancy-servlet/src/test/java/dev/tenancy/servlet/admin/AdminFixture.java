@@ -180,7 +180,8 @@ final class AdminFixture implements AutoCloseable {
   }
 
   HttpRequest.Builder admin(String path, String token) {
-    return HttpRequest.newBuilder(base.resolve("/api/v1/admin" + path)).header("Authorization", "Bearer " + token);
+    return HttpRequest.newBuilder(base.resolve("/api/v1/admin" + path)).header("Authorization", "Bearer " + token)
+        .timeout(java.time.Duration.ofSeconds(20));
   }
 
   static JsonNode json(HttpResponse<String> response) throws IOException {
