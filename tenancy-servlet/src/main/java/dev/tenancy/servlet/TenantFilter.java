@@ -2,13 +2,9 @@ package dev.tenancy.servlet;
 
 import dev.tenancy.core.Tenant;
 import dev.tenancy.core.TenantContext;
-import dev.tenancy.core.TenantId;
 import dev.tenancy.core.TenantInfo;
 import dev.tenancy.core.TenantScope;
-import dev.tenancy.core.TenantSlug;
 import dev.tenancy.core.alert.AlertCenter;
-import dev.tenancy.core.alert.AlertKind;
-import dev.tenancy.core.alert.AlertSeverity;
 import dev.tenancy.core.audit.AuditActorType;
 import dev.tenancy.core.audit.AuditCategory;
 import dev.tenancy.core.audit.AuditEvent;
@@ -25,9 +21,6 @@ import dev.tenancy.core.lifecycle.TenantService;
 import dev.tenancy.core.quota.QuotaDecision;
 import dev.tenancy.core.quota.QuotaManager;
 import dev.tenancy.core.quota.QuotaPermit;
-import dev.tenancy.core.quota.QuotaResource;
-import dev.tenancy.core.quota.QuotaStoreUnavailableException;
-import dev.tenancy.core.quota.RateLimitHeaders;
 import dev.tenancy.core.spi.TenantMetricsRecorder;
 import dev.tenancy.servlet.resolve.TenantResolver;
 import jakarta.servlet.Filter;
@@ -41,9 +34,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -106,38 +97,33 @@ public final class TenantFilter implements Filter {
   public static final String ALLOWED_API_VERSIONS_SETTING = "allowedApiVersions";
 
   private static final Logger LOG = LoggerFactory.getLogger(TenantFilter.class);
-  private static final int MAX_REASON_LENGTH = 500;
 
   private final TenantTokenService tokens;
   private final TenantService tenants;
-  private final @Nullable QuotaManager quotas;
+  private final TenantResolution resolution;
+  private final ApiVersionPin versions;
+  private final @Nullable RequestLimits limits;
   private final @Nullable AuditLog audit;
-  private final @Nullable AlertCenter alerts;
   private final TenantMetricsRecorder metrics;
   private final AccessControl access;
-  private final List<TenantResolver> resolvers;
   private final String apiPrefix;
   private final List<String> publicPaths;
   private final List<String> platformPaths;
   private final long maxBodyBytes;
-  private final @Nullable String defaultApiVersion;
-  private final Set<String> supportedApiVersions;
 
   private TenantFilter(Builder builder) {
     this.tokens = Objects.requireNonNull(builder.tokens);
     this.tenants = Objects.requireNonNull(builder.tenants);
-    this.quotas = builder.quotas;
     this.audit = builder.audit;
-    this.alerts = builder.alerts;
     this.metrics = builder.metrics;
+    this.resolution = new TenantResolution(tenants, builder.resolvers, builder.audit, builder.alerts);
+    this.versions = new ApiVersionPin(builder.defaultApiVersion, builder.supportedApiVersions);
+    this.limits = builder.quotas == null ? null : new RequestLimits(builder.quotas, builder.metrics);
     this.access = builder.access == null ? AccessControl.of(RoleCatalog.builtIn()) : builder.access;
-    this.resolvers = List.copyOf(builder.resolvers);
     this.apiPrefix = builder.apiPrefix;
     this.publicPaths = List.copyOf(builder.publicPaths);
     this.platformPaths = List.copyOf(builder.platformPaths);
     this.maxBodyBytes = builder.maxBodyBytes;
-    this.defaultApiVersion = builder.defaultApiVersion;
-    this.supportedApiVersions = Set.copyOf(builder.supportedApiVersions);
   }
 
   /** @return a builder; {@link Builder#tokens} and {@link Builder#tenants} are required */
@@ -152,7 +138,7 @@ public final class TenantFilter implements Filter {
       chain.doFilter(req, res);
       return;
     }
-    String path = path(request);
+    String path = RequestPath.of(request);
     if (!path.startsWith(apiPrefix) && !path.equals(apiPrefix.substring(0, apiPrefix.length() - 1))) {
       chain.doFilter(request, response);
       return;
@@ -164,6 +150,15 @@ public final class TenantFilter implements Filter {
     MDC.put(MDC_TRACE_ID, traceId);
     try {
       filter(request, response, chain, path, traceId);
+    } catch (RuntimeException e) {
+      // A collaborator failed before the application ran (tenant store down, audit refused platform access):
+      // fail closed, with a problem instead of the container's error page.
+      LOG.error("Request {} {} refused: the filter could not decide it (trace {})", request.getMethod(), path,
+          traceId, e);
+      if (!response.isCommitted()) {
+        Refusal.send(request, response, ProblemType.INTERNAL,
+            "The server failed to handle the request; quote the traceId when reporting it.");
+      }
     } finally {
       if (previousTrace == null) {
         MDC.remove(MDC_TRACE_ID);
@@ -177,8 +172,7 @@ public final class TenantFilter implements Filter {
       String traceId) throws IOException, ServletException {
     long declared = request.getContentLengthLong();
     if (declared > maxBodyBytes) {
-      refuse(request, response, ProblemType.PAYLOAD_TOO_LARGE,
-          "The request body is larger than " + maxBodyBytes + " bytes.");
+      tooLarge(request, response);
       return;
     }
     if (matches(path, publicPaths)) {
@@ -194,22 +188,22 @@ public final class TenantFilter implements Filter {
       run(request, response, chain, principal, null, null);
       return;
     }
-    Tenant tenant = principal.isPlatform() ? platformTarget(request, response, principal)
-        : ownTenant(request, response, principal, traceId);
+    Tenant tenant = principal.isPlatform() ? resolution.platformTarget(request, response, principal)
+        : resolution.ownTenant(request, response, principal, traceId);
     if (tenant == null) {
       return;
     }
     if (!tenant.status().isServing()) {
-      refuse(request, response, ProblemType.TENANT_SUSPENDED, "The tenant is not serving requests.");
+      Refusal.send(request, response, ProblemType.TENANT_SUSPENDED, "The tenant is not serving requests.");
       return;
     }
     TenantInfo info = tenants.info(tenant);
-    if (!pinApiVersion(request, response, info)) {
+    if (!versions.pin(request, response, info)) {
       return;
     }
     QuotaPermit permit = null;
-    if (quotas != null) {
-      QuotaDecision decision = admit(request, response, quotas, info);
+    if (limits != null) {
+      QuotaDecision decision = limits.admit(request, response, info);
       if (decision == null) {
         return;
       }
@@ -242,198 +236,15 @@ public final class TenantFilter implements Filter {
     } catch (InvalidTokenException e) {
       if (e.reason() == InvalidTokenReason.TENANT_NOT_SERVING) {
         // The token is genuine; only its tenant is suspended: say so (the caller knows its own tenant).
-        refuse(request, response, ProblemType.TENANT_SUSPENDED, "The tenant is not serving requests.");
+        Refusal.send(request, response, ProblemType.TENANT_SUSPENDED, "The tenant is not serving requests.");
       } else {
         response.setHeader("WWW-Authenticate", "Bearer");
-        refuse(request, response, ProblemType.INVALID_TOKEN,
+        Refusal.send(request, response, ProblemType.INVALID_TOKEN,
             header == null ? "An 'Authorization: Bearer <token>' header is required."
                 : "The bearer token is invalid, expired or not trusted.");
       }
       return null;
     }
-  }
-
-  // ------------------------------------------------------------------------------------------------ resolution
-
-  /** The caller's own tenant, after checking that every source that names a tenant names this one. */
-  private @Nullable Tenant ownTenant(HttpServletRequest request, HttpServletResponse response,
-      TenantPrincipal principal, String traceId) {
-    TenantId own = Objects.requireNonNull(principal.tenant());
-    Optional<Tenant> found = tenants.find(own);
-    if (found.isEmpty()) {
-      response.setHeader("WWW-Authenticate", "Bearer");
-      refuse(request, response, ProblemType.INVALID_TOKEN, "The bearer token is invalid, expired or not trusted.");
-      return null;
-    }
-    Tenant tenant = found.get();
-    for (TenantResolver resolver : resolvers) {
-      Optional<String> named = resolver.resolve(request, principal);
-      if (named.isPresent() && !names(tenant, named.get())) {
-        crossTenant(request, response, principal, tenant, resolver.source(), named.get(), traceId);
-        return null;
-      }
-    }
-    return tenant;
-  }
-
-  /** The tenant a platform operator acts in: named by the tenant header, with a reason, agreed by every source. */
-  private @Nullable Tenant platformTarget(HttpServletRequest request, HttpServletResponse response,
-      TenantPrincipal principal) {
-    String named = request.getHeader(TENANT_HEADER);
-    String reason = request.getHeader(ACCESS_REASON_HEADER);
-    if (named == null || named.isBlank() || reason == null || reason.isBlank()) {
-      refuse(request, response, ProblemType.FORBIDDEN, "A platform operator acts in a tenant only with both "
-          + TENANT_HEADER + " and " + ACCESS_REASON_HEADER + " headers.");
-      return null;
-    }
-    if (reason.length() > MAX_REASON_LENGTH) {
-      refuse(request, response, ProblemType.FORBIDDEN, ACCESS_REASON_HEADER + " must be at most "
-          + MAX_REASON_LENGTH + " characters.");
-      return null;
-    }
-    Optional<Tenant> tenant = lookup(named.trim());
-    if (tenant.isEmpty()) {
-      refuse(request, response, ProblemType.FORBIDDEN, "No serving tenant matches " + TENANT_HEADER + ".");
-      return null;
-    }
-    for (TenantResolver resolver : resolvers) {
-      Optional<String> other = resolver.resolve(request, principal);
-      if (other.isPresent() && !names(tenant.get(), other.get())) {
-        refuse(request, response, Problem.of(ProblemType.CROSS_TENANT_ACCESS,
-            "The request names more than one tenant (" + resolver.source() + " disagrees with " + TENANT_HEADER
-                + ").").withInstance("urn:trace:" + TenancyRequest.traceId(request).orElse("")));
-        return null;
-      }
-    }
-    return tenant.get();
-  }
-
-  private Optional<Tenant> lookup(String reference) {
-    if (TenantId.isValid(reference)) {
-      return tenants.find(TenantId.of(reference));
-    }
-    String slug = reference.toLowerCase(Locale.ROOT);
-    return TenantSlug.isValid(slug) ? tenants.findBySlug(TenantSlug.of(slug)) : Optional.empty();
-  }
-
-  /** Whether a raw reference (id or slug) names this tenant; compared without looking any other tenant up. */
-  private static boolean names(Tenant tenant, String reference) {
-    return reference.equalsIgnoreCase(tenant.id().toString()) || reference.equalsIgnoreCase(tenant.slug().value());
-  }
-
-  private void crossTenant(HttpServletRequest request, HttpServletResponse response, TenantPrincipal principal,
-      Tenant tenant, String source, String named, String traceId) {
-    if (audit != null) {
-      try {
-        audit.record(AuditEvent.builder(AuditCategory.SECURITY, "auth.cross_tenant_attempt")
-            .tenant(tenant.id())
-            .actor(AuditActorType.USER, principal.subject())
-            .resource(request.getMethod() + " " + cut(path(request), 200))
-            .outcome(AuditOutcome.DENIED)
-            .traceId(traceId)
-            .sourceAddress(request.getRemoteAddr())
-            .detail("source", source)
-            .detail("claimed", cut(named, 64))
-            .build());
-      } catch (RuntimeException e) {
-        // The refusal stands whatever the audit does; a full queue must not turn a 403 into a 500.
-        LOG.warn("Could not audit a cross-tenant attempt of tenant {}", tenant.id(), e);
-      }
-    }
-    if (alerts != null) {
-      alerts.raise(AlertKind.SECURITY, AlertSeverity.CRITICAL, tenant.id(), "cross-tenant:" + tenant.id(),
-          "A request of tenant '" + tenant.slug() + "' (subject " + cut(principal.subject(), 64)
-              + ") named another tenant through " + source);
-    }
-    // The path may carry the other tenant's name: the instance refers to the trace instead, so the response never
-    // repeats another tenant's identifier.
-    refuse(request, response, Problem.of(ProblemType.CROSS_TENANT_ACCESS,
-        "The request names a tenant other than the caller's (" + source + ").").withInstance("urn:trace:" + traceId));
-  }
-
-  // ------------------------------------------------------------------------------------------------ API version
-
-  private boolean pinApiVersion(HttpServletRequest request, HttpServletResponse response, TenantInfo info) {
-    String pinned = info.configuration().findApiVersion().orElse(defaultApiVersion);
-    String asked = request.getHeader(API_VERSION_HEADER);
-    String version = pinned;
-    if (asked != null && !asked.isBlank() && !asked.trim().equals(pinned)) {
-      asked = asked.trim();
-      Set<String> allowed = allowedVersions(info);
-      if (!allowed.contains(asked)) {
-        refuse(request, response, Problem.of(ProblemType.VALIDATION_FAILED,
-                "API version '" + cut(asked, 32) + "' is not available to this tenant.")
-            .with("allowedApiVersions", List.copyOf(allowed)));
-        return false;
-      }
-      version = asked;
-    }
-    if (version != null) {
-      request.setAttribute(TenancyRequest.API_VERSION, version);
-      response.setHeader(API_VERSION_HEADER, version);
-    }
-    return true;
-  }
-
-  private Set<String> allowedVersions(TenantInfo info) {
-    Optional<String> setting = info.configuration().setting(ALLOWED_API_VERSIONS_SETTING);
-    if (setting.isEmpty()) {
-      return supportedApiVersions;
-    }
-    Set<String> allowed = new LinkedHashSet<>();
-    for (String version : setting.get().split(",")) {
-      String v = version.trim();
-      // A tenant setting can narrow the versions the application supports, never add one.
-      if (!v.isEmpty() && (supportedApiVersions.isEmpty() || supportedApiVersions.contains(v))) {
-        allowed.add(v);
-      }
-    }
-    return allowed;
-  }
-
-  // ------------------------------------------------------------------------------------------------ limits
-
-  private @Nullable QuotaDecision admit(HttpServletRequest request, HttpServletResponse response,
-      QuotaManager quotas, TenantInfo info) {
-    QuotaDecision decision;
-    try {
-      decision = quotas.check(info);
-    } catch (QuotaStoreUnavailableException e) {
-      LOG.error("Quota store unavailable; refusing the request of tenant {} (fail closed)", info.id(), e);
-      response.setHeader("Retry-After", "1");
-      refuse(request, response, ProblemType.UNAVAILABLE, "The service is temporarily unavailable; retry shortly.");
-      return null;
-    }
-    decision.rateLimitHeaders().ifPresent(h -> rateLimitHeaders(response, h));
-    if (decision.isAllowed()) {
-      if (decision.outcome() == QuotaDecision.Outcome.ALLOW_WITH_WARNING) {
-        QuotaResource resource = decision.resource().orElseThrow();
-        response.setHeader(QUOTA_WARNING_HEADER, resource.limit().key() + "; used=" + decision.used() + "; limit="
-            + decision.limit());
-      }
-      return decision;
-    }
-    QuotaResource resource = decision.resource().orElseThrow();
-    safely(() -> metrics.recordThrottled(info.id(), resource));
-    response.setHeader("Retry-After", Long.toString(decision.retryAfterSeconds()));
-    ProblemType type = resource == QuotaResource.RATE_LIMIT ? ProblemType.RATE_LIMITED : ProblemType.QUOTA_EXCEEDED;
-    String detail = switch (resource) {
-      case RATE_LIMIT -> "Too many requests per second; retry after " + decision.retryAfterSeconds() + " s.";
-      case CONCURRENCY -> "Too many requests in flight at once (limit " + decision.limit() + ").";
-      default -> "The " + resource.limit().key() + " quota is used up (" + decision.used() + " of "
-          + decision.limit() + ").";
-    };
-    refuse(request, response, Problem.of(type, detail)
-        .with("limit", resource.limit().key())
-        .with("used", decision.used())
-        .with("max", decision.limit()));
-    return null;
-  }
-
-  private static void rateLimitHeaders(HttpServletResponse response, RateLimitHeaders headers) {
-    response.setHeader("RateLimit-Limit", Long.toString(headers.limit()));
-    response.setHeader("RateLimit-Remaining", Long.toString(headers.remaining()));
-    response.setHeader("RateLimit-Reset", Long.toString(headers.resetSeconds()));
   }
 
   // ------------------------------------------------------------------------------------------------ the request
@@ -460,25 +271,33 @@ public final class TenantFilter implements Filter {
     } catch (Exception | Error e) {
       failure = e;
     }
-    int status = response.getStatus();
     if (limited.exceeded() || failure != null && isTooLarge(failure)) {
-      status = ProblemType.PAYLOAD_TOO_LARGE.status();
-      refuse(request, response, ProblemType.PAYLOAD_TOO_LARGE,
-          "The request body is larger than " + maxBodyBytes + " bytes.");
+      record(tenant, ProblemType.PAYLOAD_TOO_LARGE.status(), start);
+      tooLarge(request, response);
+    } else if (failure instanceof Error error && !(failure instanceof StackOverflowError)) {
+      record(tenant, 500, start);
+      throw error;
     } else if (failure != null) {
-      if (failure instanceof Error error && !(failure instanceof StackOverflowError)) {
-        record(tenant, 500, start);
-        throw error;
-      }
-      status = 500;
-      LOG.error("Unhandled exception in {} {} (trace {})", request.getMethod(), path(request),
+      // Recorded before the problem is written: once the client has the response, the metrics already count it.
+      record(tenant, 500, start);
+      LOG.error("Unhandled exception in {} {} (trace {})", request.getMethod(), RequestPath.of(request),
           request.getAttribute(TenancyRequest.TRACE_ID), failure);
       if (!response.isCommitted()) {
-        refuse(request, response, ProblemType.INTERNAL,
+        Refusal.send(request, response, ProblemType.INTERNAL,
             "The server failed to handle the request; quote the traceId when reporting it.");
       }
+    } else {
+      record(tenant, response.getStatus(), start);
     }
-    record(tenant, status, start);
+  }
+
+  private void tooLarge(HttpServletRequest request, HttpServletResponse response) {
+    // The rest of the body stays unread, so the connection cannot carry another request: tell the client.
+    if (!response.isCommitted()) {
+      response.setHeader("Connection", "close");
+    }
+    Refusal.send(request, response, ProblemType.PAYLOAD_TOO_LARGE,
+        "The request body is larger than " + maxBodyBytes + " bytes.");
   }
 
   private void record(@Nullable TenantInfo tenant, int status, long start) {
@@ -506,24 +325,17 @@ public final class TenantFilter implements Filter {
     audit.record(AuditEvent.builder(AuditCategory.PLATFORM_ACCESS, "platform_access")
         .tenant(tenant.id())
         .actor(AuditActorType.PLATFORM_OPERATOR, principal.subject())
-        .resource(request.getMethod() + " " + cut(path(request), 200))
+        .resource(request.getMethod() + " " + cut(RequestPath.of(request), 200))
         .outcome(AuditOutcome.SUCCESS)
         .traceId(traceId)
         .sourceAddress(request.getRemoteAddr())
-        .detail("reason", cut(reason, MAX_REASON_LENGTH))
+        .detail("reason", cut(reason, TenantResolution.MAX_REASON_LENGTH))
         .build());
   }
 
   // ------------------------------------------------------------------------------------------------ helpers
 
-  private static void refuse(HttpServletRequest request, HttpServletResponse response, ProblemType type,
-      String detail) {
-    refuse(request, response, Problem.of(type, detail));
-  }
 
-  private static void refuse(HttpServletRequest request, HttpServletResponse response, Problem problem) {
-    Problems.write(request, response, problem);
-  }
 
   private static void safely(Runnable observer) {
     try {
@@ -533,11 +345,6 @@ public final class TenantFilter implements Filter {
     }
   }
 
-  private static String path(HttpServletRequest request) {
-    String uri = request.getRequestURI();
-    String context = request.getContextPath();
-    return context != null && !context.isEmpty() && uri.startsWith(context) ? uri.substring(context.length()) : uri;
-  }
 
   private static boolean matches(String path, List<String> prefixes) {
     for (String prefix : prefixes) {
@@ -555,7 +362,7 @@ public final class TenantFilter implements Filter {
 
   @Override
   public String toString() {
-    return "TenantFilter[resolvers=" + resolvers.stream().map(TenantResolver::source).toList() + ", public="
+    return "TenantFilter[resolvers=" + resolution.resolvers().stream().map(TenantResolver::source).toList() + ", public="
         + publicPaths + ", platform=" + platformPaths + ", maxBodyBytes=" + maxBodyBytes + "]";
   }
 

@@ -121,7 +121,9 @@ public final class MicrometerTenantMetrics implements TenantMetricsRecorder, Ten
   public void recordRequest(TenantInfo tenant, int status, long latencyNanos) {
     long now = ticker.getAsLong();
     TenantStats stats = stats(tenant.id(), now);
-    stats.label = tenant.slug().value();
+    // A tenant whose slug is "other" must not share (and on rebalance remove) the aggregate's meters.
+    String slug = tenant.slug().value();
+    stats.label = OTHER.equals(slug) ? tenant.id().toString() : slug;
     OptionalLong target = tenant.configuration().limit(StandardLimit.SLA_P95_MILLIS);
     stats.slaTargetMs = target.isPresent() && target.getAsLong() > 0 ? target.getAsLong() : -1;
     count(stats, status, latencyNanos, now);

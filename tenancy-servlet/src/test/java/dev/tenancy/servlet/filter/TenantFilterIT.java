@@ -73,12 +73,16 @@ class TenantFilterIT {
   @Test
   void missingToken_401InvalidTokenWithChallenge_andNothingRuns() throws Exception {
     int before = server.handled.get();
+    int rejectedBefore = server.auditEvents("auth.token_rejected").size();
 
     HttpResponse<String> response = server.get("/api/v1/leads", null);
+    HttpResponse<String> basic = server.get("/api/v1/leads", null, "Authorization", "Basic YWxpY2U6c2VjcmV0");
 
     assertProblem(response, 401, "invalid-token");
+    assertProblem(basic, 401, "invalid-token");
     assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
     assertThat(server.handled.get()).isEqualTo(before);
+    assertThat(server.auditEvents("auth.token_rejected")).hasSize(rejectedBefore + 2);
   }
 
   @Test
@@ -130,6 +134,14 @@ class TenantFilterIT {
         .hasSize(4)
         .allSatisfy(e -> assertThat(e.actor()).isEqualTo("mallory"));
     assertThat(server.alerts.open(acme.id())).extracting(Alert::kind).containsExactly(AlertKind.SECURITY);
+  }
+
+  @Test
+  void emptyTenantHeader_isAReferenceToNoTenant_refusedNotSkipped() throws Exception {
+    Tenant acme = server.tenant(slug("acme"), Map.of());
+
+    assertProblem(server.get("/api/v1/leads", server.token(acme, "alice"), "X-Tenant-ID", ""), 403,
+        "cross-tenant-access");
   }
 
   @Test
@@ -298,8 +310,10 @@ class TenantFilterIT {
     }
     server.get("/api/v1/boom", token);
 
+    // Recorded when the filter returns, which may be just after the client has its response.
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> server.metrics.stats(acme.id()).requests() == 6);
     var stats = server.metrics.stats(acme.id());
-    assertThat(stats.requests()).isEqualTo(6);
     assertThat(stats.errors()).isEqualTo(1);
     assertThat(stats.p50Ms()).isPositive();
     assertThat(stats.slaP95TargetMs()).isEqualTo(1000L);
