@@ -177,7 +177,7 @@ final class TenantHandlers {
     JsonNode body = call.body();
     Fields fields = Fields.of(body, "", Set.of("operation", "items"));
     BulkOperation operation = fields.constant("operation", BulkOperation.class, Set.of(BulkOperation.values()));
-    if (!fields.has("operation") && fields.errors().isEmpty()) {
+    if (!fields.has("operation")) {
       fields.error("operation", "is required: one of create, update, suspend, activate, delete");
     }
     JsonNode items = body.isObject() ? body.get("items") : null;

@@ -326,7 +326,10 @@ class TenantAdminServletIT {
     HttpResponse<String> unknown = post("/tenants/bulk", "{\"operation\":\"explode\",\"items\":[]}");
     assertProblem(unknown, 400, "validation-failed");
     assertThat(unknown.body()).contains("operation");
-    assertProblem(post("/tenants/bulk", "{\"items\":[\"a\"]}"), 400, "validation-failed");
+    HttpResponse<String> noOperation = post("/tenants/bulk", "{\"items\":7}");
+    assertProblem(noOperation, 400, "validation-failed");
+    assertThat(json(noOperation).get("errors").findValuesAsText("field")).containsExactlyInAnyOrder("operation",
+        "items");
     StringBuilder many = new StringBuilder("{\"operation\":\"suspend\",\"items\":[");
     for (int i = 0; i <= 1000; i++) {
       many.append(i == 0 ? "" : ",").append("\"t-").append(i).append('"');
@@ -357,6 +360,28 @@ class TenantAdminServletIT {
     assertProblem(tenantCreate, 403, "forbidden");
     assertThat(fx.events()).anyMatch(e -> e.action().equals("admin.access_denied")
         && e.outcome() == AuditOutcome.DENIED && e.actor().equals("tenant-admin"));
+  }
+
+  @Test
+  void mountedWithoutTheFilter_noPrincipal_401InvalidToken() throws Exception {
+    org.eclipse.jetty.server.Server bare = new org.eclipse.jetty.server.Server();
+    org.eclipse.jetty.server.ServerConnector connector = new org.eclipse.jetty.server.ServerConnector(bare);
+    connector.setPort(0);
+    bare.addConnector(connector);
+    org.eclipse.jetty.ee10.servlet.ServletContextHandler context =
+        new org.eclipse.jetty.ee10.servlet.ServletContextHandler();
+    context.addServlet(new org.eclipse.jetty.ee10.servlet.ServletHolder(
+        TenantAdminServlet.builder().tenants(fx.tenants).build()), "/api/v1/admin/*");
+    bare.setHandler(context);
+    bare.start();
+    try {
+      HttpResponse<String> response = fx.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+          + connector.getLocalPort() + "/api/v1/admin/tenants")).header("Authorization", "Bearer " + token).GET());
+      assertProblem(response, 401, "invalid-token");
+      assertThat(response.body()).doesNotContain("items");
+    } finally {
+      bare.stop();
+    }
   }
 
   @Test
