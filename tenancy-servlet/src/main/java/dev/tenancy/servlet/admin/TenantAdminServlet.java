@@ -12,12 +12,8 @@ import dev.tenancy.core.TenantContext;
 import dev.tenancy.core.TenantNotFoundException;
 import dev.tenancy.core.TenantValidationException;
 import dev.tenancy.core.alert.AlertCenter;
-import dev.tenancy.core.audit.AuditActorType;
 import dev.tenancy.core.audit.AuditAnonymisation;
-import dev.tenancy.core.audit.AuditCategory;
-import dev.tenancy.core.audit.AuditEvent;
 import dev.tenancy.core.audit.AuditLog;
-import dev.tenancy.core.audit.AuditOutcome;
 import dev.tenancy.core.audit.AuditVerifier;
 import dev.tenancy.core.data.BackupRefusedException;
 import dev.tenancy.core.data.MigrationStatusView;
@@ -30,9 +26,6 @@ import dev.tenancy.core.lifecycle.TenantService;
 import dev.tenancy.core.metrics.TenantMetricsView;
 import dev.tenancy.core.quota.QuotaManager;
 import dev.tenancy.core.spi.AuditSink;
-import dev.tenancy.servlet.Problem;
-import dev.tenancy.servlet.ProblemType;
-import dev.tenancy.servlet.Problems;
 import dev.tenancy.servlet.TenancyRequest;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -45,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,8 +79,6 @@ public final class TenantAdminServlet extends HttpServlet {
   public static final String REASON_HEADER = "X-Access-Reason";
 
   private static final int MAX_REASON_LENGTH = 500;
-  private static final Map<String, ProblemType> TYPES = Arrays.stream(ProblemType.values())
-      .collect(Collectors.toUnmodifiableMap(ProblemType::code, type -> type));
 
   private final transient ObjectMapper mapper;
   private final transient TenantHandlers tenantHandlers;
@@ -131,13 +121,13 @@ public final class TenantAdminServlet extends HttpServlet {
     TenantPrincipal principal = TenancyRequest.principal(request).orElse(null);
     if (principal == null) {
       // The filter answers first in a normal set-up; this covers a servlet mounted without it.
-      problem(request, response, traceId, new AdminException(401, "invalid-token",
+      AdminProblems.write(mapper, request, response, traceId, new AdminException(401, "invalid-token",
           "The admin API needs a bearer token: POST /api/v1/auth/token with a platform-admin API key"));
       return;
     }
     if (!principal.isPlatform() || !principal.hasRole(TenantPrincipal.PLATFORM_ADMIN)) {
-      recordDenied(request, principal, traceId);
-      problem(request, response, traceId, new AdminException(403, "forbidden",
+      CallAudit.denied(audit, request, principal, traceId);
+      AdminProblems.write(mapper, request, response, traceId, new AdminException(403, "forbidden",
           "The admin API needs role " + TenantPrincipal.PLATFORM_ADMIN));
       return;
     }
@@ -172,7 +162,7 @@ public final class TenantAdminServlet extends HttpServlet {
     } catch (Exception e) {
       fail(call, internal(call, e));
     } finally {
-      record(call);
+      CallAudit.record(audit, call);
     }
   }
 
@@ -332,87 +322,11 @@ public final class TenantAdminServlet extends HttpServlet {
           call.traceId, e.getMessage());
       return;
     }
-    problem(call.request, call.response, call.traceId, e);
-  }
-
-  private void problem(HttpServletRequest request, HttpServletResponse response, String traceId, AdminException e)
-      throws IOException {
-    e.headers().forEach(response::setHeader);
-    ProblemType type = TYPES.get(e.code());
-    if (type != null && type.status() == e.status()) {
-      Problem problem = new Problem(type, e.detail(), request.getRequestURI(), traceId,
-          e.errors().isEmpty() ? Map.of() : Map.of("errors", e.errors()));
-      Problems.write(request, response, problem);
-      return;
-    }
-    // Statuses the contract's types do not cover (405, a refused restore's 422): the same shape, written here.
-    response.resetBuffer();
-    response.setStatus(e.status());
-    response.setContentType("application/problem+json");
-    response.setCharacterEncoding("UTF-8");
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", ProblemType.BASE + e.code());
-    body.put("title", title(e.code()));
-    body.put("status", e.status());
-    body.put("detail", e.detail());
-    body.put("instance", request.getRequestURI());
-    body.put("traceId", traceId);
-    if (!e.errors().isEmpty()) {
-      body.put("errors", e.errors());
-    }
-    mapper.writeValue(response.getOutputStream(), body);
-  }
-
-  private static String title(String code) {
-    String words = code.replace('-', ' ');
-    return Character.toUpperCase(words.charAt(0)) + words.substring(1);
+    AdminProblems.write(mapper, call.request, call.response, call.traceId, e);
   }
 
   private static String traceId(HttpServletRequest request) {
     return TenancyRequest.traceId(request).orElseGet(() -> UUID.randomUUID().toString().replace("-", ""));
-  }
-
-  private void record(Exchange call) {
-    if (audit == null) {
-      return;
-    }
-    try {
-      int status = call.status() == 0 ? call.response.getStatus() : call.status();
-      audit.record(AuditEvent.builder(AuditCategory.PLATFORM_ACCESS, "admin." + call.operation())
-          .tenant(call.target())
-          .actor(AuditActorType.PLATFORM_OPERATOR, call.principal.subject())
-          .resource(Fields.clip(call.method() + " " + call.request.getRequestURI()))
-          .outcome(status < 400 ? AuditOutcome.SUCCESS : status == 401 || status == 403 ? AuditOutcome.DENIED
-              : AuditOutcome.FAILURE)
-          .traceId(call.traceId)
-          .sourceAddress(call.request.getRemoteAddr())
-          .detail("reason", call.reason)
-          .detail("status", Integer.toString(status))
-          .build());
-    } catch (RuntimeException e) {
-      // The call has been answered; a failing audit log is the log's own alarm (it counts dropped events).
-      LOG.warn("Could not audit admin API call {} (trace {}): {}", call.operation(), call.traceId, e.toString());
-    }
-  }
-
-  private void recordDenied(HttpServletRequest request, TenantPrincipal principal, String traceId) {
-    if (audit == null) {
-      return;
-    }
-    try {
-      audit.record(AuditEvent.builder(AuditCategory.SECURITY, "admin.access_denied")
-          .tenant(principal.tenant())
-          .actor(principal.isPlatform() ? AuditActorType.PLATFORM_OPERATOR : AuditActorType.USER,
-              principal.subject())
-          .resource(Fields.clip(request.getMethod() + " " + request.getRequestURI()))
-          .outcome(AuditOutcome.DENIED)
-          .traceId(traceId)
-          .sourceAddress(request.getRemoteAddr())
-          .detail("roles", String.join(",", principal.roles().stream().sorted().toList()))
-          .build());
-    } catch (RuntimeException e) {
-      LOG.warn("Could not audit a refused admin API call (trace {}): {}", traceId, e.toString());
-    }
   }
 
   /** Configures a {@link TenantAdminServlet}; each option may be set once. */
