@@ -247,6 +247,8 @@
       return wrap;
     }
     const pct = limit && limit > 0 && used !== null ? (used / limit) * 100 : null;
+    // Both sides of "used / limit" in one notation: 8.2K / 10K, not 8,200 / 10K.
+    if (format === formatCompact && limit !== null && Math.abs(limit) >= 10000) format = (n) => (n === null ? '–' : COMPACT.format(n));
     const bar = el('div', 'bar bar-' + level(pct));
     bar.setAttribute('role', 'meter');
     bar.setAttribute('aria-label', label);
@@ -363,7 +365,7 @@
     cells[5].replaceChildren(usageBar('Concurrent users for ' + name, usage.concurrentUsers, formatCompact));
     cells[6].replaceChildren(latencyCell(metric));
     const throttled = num(pick(metric, 'throttled', 'throttledCount'));
-    cells[7].replaceChildren(el('span', throttled ? 'count count-warn' : 'count', formatCount(throttled === null ? 0 : throttled)));
+    cells[7].replaceChildren(el('span', throttled ? 'count count-warn' : 'count muted', formatCount(throttled === null ? 0 : throttled)));
     cells[8].replaceChildren(alerts.length
       ? el('span', 'count count-alert', alerts.length)
       : el('span', 'count muted', '0'));

@@ -74,10 +74,12 @@ class TenantDashboardBrowserIT {
 
     browser.type("#api-key", FakeAdminApi.ADMIN_KEY);
     browser.click("#signin-submit");
-    eventually().untilAsserted(() -> assertThat(browser.findAll("#tenant-rows tr")).hasSize(5));
+    eventually().untilAsserted(() -> assertThat(browser.findAll("#tenant-rows tr")).hasSize(6));
     assertThat(browser.text(row("acme") + ".tenant-display")).isEqualTo("Acme Realty");
     assertThat(browser.text(row("acme") + ".col-status")).isEqualTo("Active");
     assertThat(browser.text(row("umbrella") + ".col-status")).isEqualTo("Suspended");
+    assertThat(browser.text(row("wayne") + ".tenant-display")).isEqualTo("Wayne <img src=x id=xss> Estates");
+    assertThat(browser.findAll("#xss")).isEmpty();
     assertThat(browser.text(row("hooli") + ".col-p95")).contains("210 ms").contains("150 ms");
     assertThat(browser.attribute(row("hooli") + ".latency-value", "class")).contains("latency-breach");
     assertThat(browser.attribute(row("acme") + ".col-api [role=meter]", "aria-valuenow")).isEqualTo("70");
