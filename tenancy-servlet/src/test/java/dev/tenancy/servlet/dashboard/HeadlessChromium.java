@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A minimal W3C WebDriver client for Debian's {@code chromium} + {@code chromium-driver}, over
@@ -48,6 +49,21 @@ final class HeadlessChromium implements AutoCloseable {
     }
     return missing.isEmpty() ? Optional.empty() : Optional.of(String.join(" and ", missing) + " not installed "
         + "(apt-get install chromium chromium-driver; .ci/run does it)");
+  }
+
+  /**
+   * Skips the calling test class when the browser is missing, with a message that says how to install it; fails it
+   * instead when {@code TENANCY_IT_REQUIRED=true} (as CI sets), so a CI machine without Chromium cannot pass silently.
+   */
+  static void skipOrFailWhenMissing() {
+    Optional<String> missing = missing();
+    if (missing.isPresent()) {
+      String message = "Dashboard browser test needs headless Chromium: " + missing.get();
+      if (Boolean.parseBoolean(System.getenv("TENANCY_IT_REQUIRED"))) {
+        throw new IllegalStateException(message + " — and TENANCY_IT_REQUIRED=true");
+      }
+      Assumptions.abort(message + " — skipped (set TENANCY_IT_REQUIRED=true to fail instead)");
+    }
   }
 
   HeadlessChromium(Path workDir, int width, int height) throws IOException {

@@ -8,6 +8,8 @@ import dev.tenancy.core.TenantStatus;
 import dev.tenancy.core.TierCatalog;
 import dev.tenancy.core.alert.AlertCenter;
 import dev.tenancy.core.audit.AuditLog;
+import dev.tenancy.core.health.CheckResult;
+import dev.tenancy.core.health.TenantHealthChecks;
 import dev.tenancy.core.identity.ApiKeyService;
 import dev.tenancy.core.identity.InvalidTokenException;
 import dev.tenancy.core.identity.TenantTokenService;
@@ -24,6 +26,7 @@ import dev.tenancy.core.metrics.TenantRequestStats;
 import dev.tenancy.core.quota.QuotaDecision;
 import dev.tenancy.core.quota.QuotaManager;
 import dev.tenancy.core.quota.QuotaPermit;
+import dev.tenancy.core.spi.TenantHealthCheck;
 import dev.tenancy.servlet.Problem;
 import dev.tenancy.servlet.ProblemType;
 import dev.tenancy.servlet.Problems;
@@ -76,6 +79,17 @@ final class RealAdminStack implements AutoCloseable {
   final QuotaManager quotas = QuotaManager.builder().store(new InMemoryQuotaStore())
       .listener(alerts.quotaAlertListener()).build();
   final Map<TenantId, TenantRequestStats> stats = new ConcurrentHashMap<>();
+  final TenantHealthChecks health = TenantHealthChecks.builder().tenants(tenants).check(new TenantHealthCheck() {
+    @Override
+    public String name() {
+      return "database";
+    }
+
+    @Override
+    public CheckResult check(Tenant tenant) {
+      return CheckResult.up("schema reachable");
+    }
+  }).build();
   final String platformKey = apiKeys.createPlatformKey("ops", "dashboard browser test", null).secret();
 
   private final Server server;
@@ -94,7 +108,7 @@ final class RealAdminStack implements AutoCloseable {
       }
     };
     TenantAdminServlet admin = TenantAdminServlet.builder().tenants(tenants).apiKeys(apiKeys).quotas(quotas)
-        .audit(audit, sink).metrics(metrics).alerts(alerts).build();
+        .audit(audit, sink).metrics(metrics).alerts(alerts).health(health).build();
 
     server = new Server(new InetSocketAddress("127.0.0.1", 0));
     ServletContextHandler context = new ServletContextHandler("/");
