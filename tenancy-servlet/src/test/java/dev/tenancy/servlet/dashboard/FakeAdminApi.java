@@ -40,8 +40,6 @@ final class FakeAdminApi extends HttpServlet {
     add("initech", "Initech Lettings", "basic", "TRIAL", 8_200, 10_000, 240, 300, 12);
     add("umbrella", "Umbrella Estates", "pro", "SUSPENDED", 31_000, 100_000, 0, 200, 0);
     add("hooli", "Hooli Property Group", "enterprise", "ACTIVE", 640_000, 1_000_000, 210, 150, 57);
-    // Markup in a display name must reach the page as text, never as elements.
-    add("wayne", "Wayne <img src=x id=xss> Estates", "basic", "ACTIVE", 1_200, 10_000, 35, 300, 0);
     FakeTenant hooli = tenants.get("hooli");
     raise(hooli, "SLA", "WARNING", "p95 latency 210 ms is over the SLA target of 150 ms");
   }
@@ -50,6 +48,11 @@ final class FakeAdminApi extends HttpServlet {
       double sla, long throttled) {
     tenants.put(slug, new FakeTenant(UUID.nameUUIDFromBytes(slug.getBytes()).toString(), slug, name, tier, status,
         used, limit, p95, sla, throttled));
+  }
+
+  /** Adds a tenant while the page is open, as another administrator would. */
+  synchronized void addTenant(String slug, String displayName) {
+    add(slug, displayName, "basic", "ACTIVE", 1_200, 10_000, 35, 300, 0);
   }
 
   synchronized String status(String slug) {
