@@ -23,7 +23,14 @@ public enum StandardLimit {
    *
    * @since 0.1.0
    */
-  AUDIT_RETENTION_DAYS("auditRetentionDays");
+  AUDIT_RETENTION_DAYS("auditRetentionDays"),
+  /**
+   * The service-level target for the tenant's request latency: p95 in milliseconds over the recent window. Not a
+   * limit that refuses anything; above it, an SLA alert is raised (once per period).
+   *
+   * @since 0.1.0
+   */
+  SLA_P95_MILLIS("slaP95Millis");
 
   private final String key;
 

@@ -22,16 +22,18 @@ public final class TierCatalog {
   private static final TierCatalog BUILT_IN = builder()
       .tier(new Tier("free",
           Map.of("apiCallsPerMonth", 10_000L, "requestsPerSecond", 5L, "maxConcurrentRequests", 5L,
-              "storageBytes", 100 * MIB, "concurrentUsers", 3L, "auditRetentionDays", 30L),
+              "storageBytes", 100 * MIB, "concurrentUsers", 3L, "auditRetentionDays", 30L,
+              "slaP95Millis", 1_000L),
           Map.of("leadScoring", false, "sso", false, "auditExport", false)))
       .tier(new Tier("pro",
           Map.of("apiCallsPerMonth", 1_000_000L, "requestsPerSecond", 50L, "maxConcurrentRequests", 25L,
-              "storageBytes", 10_240 * MIB, "concurrentUsers", 50L, "auditRetentionDays", 365L),
+              "storageBytes", 10_240 * MIB, "concurrentUsers", 50L, "auditRetentionDays", 365L,
+              "slaP95Millis", 500L),
           Map.of("leadScoring", true, "sso", false, "auditExport", true)))
       .tier(new Tier("enterprise",
           Map.of("apiCallsPerMonth", 50_000_000L, "requestsPerSecond", 500L, "maxConcurrentRequests", 200L,
               "storageBytes", 1_048_576 * MIB, "concurrentUsers", 5_000L,
-              "auditRetentionDays", 2_557L),
+              "auditRetentionDays", 2_557L, "slaP95Millis", 250L),
           Map.of("leadScoring", true, "sso", true, "auditExport", true)))
       .build();
 

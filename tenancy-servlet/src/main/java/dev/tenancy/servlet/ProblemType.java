@@ -32,7 +32,13 @@ public enum ProblemType {
   /** The request body has a content type the endpoint does not accept. */
   UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Unsupported media type", 415),
   /** The server failed; the trace id lets an operator find out why. */
-  INTERNAL("internal", "Internal server error", 500);
+  INTERNAL("internal", "Internal server error", 500),
+  /**
+   * A service the request depends on (the quota store) is unreachable; retry after {@code Retry-After}.
+   *
+   * @since 0.1.0
+   */
+  UNAVAILABLE("unavailable", "Service unavailable", 503);
 
   /** The prefix of every problem type URI. */
   public static final String BASE = "https://tenancy.dev/problems/";

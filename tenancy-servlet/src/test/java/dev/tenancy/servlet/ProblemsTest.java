@@ -17,9 +17,9 @@ class ProblemsTest {
   void problemTypes_matchTheHttpContract() {
     assertThat(ProblemType.values()).extracting(ProblemType::code).containsExactly("invalid-token", "forbidden",
         "cross-tenant-access", "tenant-suspended", "quota-exceeded", "rate-limited", "validation-failed", "conflict",
-        "not-found", "payload-too-large", "unsupported-media-type", "internal");
+        "not-found", "payload-too-large", "unsupported-media-type", "internal", "unavailable");
     assertThat(ProblemType.values()).extracting(ProblemType::status)
-        .containsExactly(401, 403, 403, 403, 429, 429, 400, 409, 404, 413, 415, 500);
+        .containsExactly(401, 403, 403, 403, 429, 429, 400, 409, 404, 413, 415, 500, 503);
     assertThat(ProblemType.CROSS_TENANT_ACCESS.type())
         .hasToString("https://tenancy.dev/problems/cross-tenant-access");
   }

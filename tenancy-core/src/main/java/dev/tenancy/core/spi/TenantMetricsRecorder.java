@@ -1,6 +1,7 @@
 package dev.tenancy.core.spi;
 
 import dev.tenancy.core.TenantId;
+import dev.tenancy.core.TenantInfo;
 import dev.tenancy.core.quota.QuotaResource;
 
 /**
@@ -30,6 +31,20 @@ public interface TenantMetricsRecorder {
    * @param latencyNanos how long the request took, in nanoseconds
    */
   void recordRequest(TenantId tenant, int status, long latencyNanos);
+
+  /**
+   * Records one request with the tenant's info, from which an implementation may read the tenant's slug (a readable
+   * tag) and its SLA target ({@link dev.tenancy.core.StandardLimit#SLA_P95_MILLIS}). {@code TenantFilter} calls this
+   * one.
+   *
+   * @param tenant the tenant the request ran for, with its effective configuration
+   * @param status the HTTP status of the response; 500 and above count as errors
+   * @param latencyNanos how long the request took, in nanoseconds
+   * @since 0.1.0
+   */
+  default void recordRequest(TenantInfo tenant, int status, long latencyNanos) {
+    recordRequest(tenant.id(), status, latencyNanos);
+  }
 
   /**
    * Records a request refused by a limit before any work was done (a 429).
