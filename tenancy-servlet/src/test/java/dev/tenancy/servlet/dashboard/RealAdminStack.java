@@ -11,7 +11,8 @@ import dev.tenancy.core.audit.AuditLog;
 import dev.tenancy.core.health.CheckResult;
 import dev.tenancy.core.health.TenantHealthChecks;
 import dev.tenancy.core.identity.ApiKeyService;
-import dev.tenancy.core.identity.InvalidTokenException;
+import dev.tenancy.core.identity.PrincipalKind;
+import dev.tenancy.core.identity.TenantPrincipal;
 import dev.tenancy.core.identity.TenantTokenService;
 import dev.tenancy.core.identity.TokenAlgorithm;
 import dev.tenancy.core.identity.TokenKey;
@@ -21,30 +22,32 @@ import dev.tenancy.core.memory.InMemoryApiKeyStore;
 import dev.tenancy.core.memory.InMemoryAuditSink;
 import dev.tenancy.core.memory.InMemoryQuotaStore;
 import dev.tenancy.core.memory.InMemoryTenantStore;
-import dev.tenancy.core.metrics.TenantMetricsView;
-import dev.tenancy.core.metrics.TenantRequestStats;
-import dev.tenancy.core.quota.QuotaDecision;
 import dev.tenancy.core.quota.QuotaManager;
-import dev.tenancy.core.quota.QuotaPermit;
 import dev.tenancy.core.spi.TenantHealthCheck;
-import dev.tenancy.servlet.Problem;
-import dev.tenancy.servlet.ProblemType;
-import dev.tenancy.servlet.Problems;
 import dev.tenancy.servlet.TenancyRequest;
+import dev.tenancy.servlet.TenantFilter;
 import dev.tenancy.servlet.admin.TenantAdminServlet;
 import dev.tenancy.servlet.auth.AuthTokenServlet;
+import dev.tenancy.servlet.metrics.MicrometerTenantMetrics;
+import dev.tenancy.servlet.resolve.TenantResolver;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.servlet.DispatcherType;
-import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -52,13 +55,10 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * The dashboard over the real admin API: {@link TenantAdminServlet} and {@link AuthTokenServlet} on in-memory core
- * services (tenants, API keys, HS256 tokens, quotas with the alert center's quota bridge), in an embedded Jetty 12.
- *
- * <p>Until the {@code TenantFilter} lands on this branch, a stand-in does its two jobs the test needs: verify the
- * bearer token on admin paths with the real {@link TenantTokenService} and set {@link TenancyRequest#PRINCIPAL}; and,
- * for a tenant's {@code GET /api/v1/me} (tenant named by {@code X-Tenant-ID}), refuse a non-serving tenant with 403
- * {@code tenant-suspended} and count the call through the real {@link QuotaManager}, which raises the 80 % alert.
+ * The dashboard over the real stack: {@link TenantFilter} (HS256 tokens, resolution, serving status, rate limit,
+ * quota, metrics), {@link TenantAdminServlet}, {@link AuthTokenServlet} and {@link MicrometerTenantMetrics} on
+ * in-memory core services, in an embedded Jetty 12, with a one-endpoint tenant application ({@code GET /api/v1/me})
+ * whose simulated work time per tenant the test sets, so p95 against the tier's SLA target is real.
  */
 final class RealAdminStack implements AutoCloseable {
 
@@ -78,7 +78,8 @@ final class RealAdminStack implements AutoCloseable {
   final AlertCenter alerts = AlertCenter.builder().build();
   final QuotaManager quotas = QuotaManager.builder().store(new InMemoryQuotaStore())
       .listener(alerts.quotaAlertListener()).build();
-  final Map<TenantId, TenantRequestStats> stats = new ConcurrentHashMap<>();
+  final MicrometerTenantMetrics metrics = MicrometerTenantMetrics.builder().registry(new SimpleMeterRegistry())
+      .alerts(alerts).build();
   final TenantHealthChecks health = TenantHealthChecks.builder().tenants(tenants).check(new TenantHealthCheck() {
     @Override
     public String name() {
@@ -91,81 +92,64 @@ final class RealAdminStack implements AutoCloseable {
     }
   }).build();
   final String platformKey = apiKeys.createPlatformKey("ops", "dashboard browser test", null).secret();
+  /** Simulated work per tenant in {@code GET /api/v1/me}, in milliseconds. */
+  final Map<TenantId, Long> workMillis = new ConcurrentHashMap<>();
 
   private final Server server;
   private final URI base;
+  private final HttpClient http = HttpClient.newHttpClient();
 
   RealAdminStack(TenantDashboardServlet dashboard) throws Exception {
-    TenantMetricsView metrics = new TenantMetricsView() {
-      @Override
-      public TenantRequestStats stats(TenantId tenant) {
-        return stats.getOrDefault(tenant, TenantRequestStats.empty(tenant, 250L));
-      }
-
-      @Override
-      public List<TenantRequestStats> all() {
-        return List.copyOf(stats.values());
-      }
-    };
+    TenantFilter filter = TenantFilter.builder().tokens(tokens).tenants(tenants).quotas(quotas).audit(audit)
+        .alerts(alerts).metrics(metrics)
+        .resolvers(TenantResolver.tokenClaim(), TenantResolver.header(TenantFilter.TENANT_HEADER))
+        .build();
     TenantAdminServlet admin = TenantAdminServlet.builder().tenants(tenants).apiKeys(apiKeys).quotas(quotas)
         .audit(audit, sink).metrics(metrics).alerts(alerts).health(health).build();
 
     server = new Server(new InetSocketAddress("127.0.0.1", 0));
     ServletContextHandler context = new ServletContextHandler("/");
-    context.addFilter(new FilterHolder(bearer()), "/api/v1/admin/*", EnumSet.of(DispatcherType.REQUEST));
+    context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
     context.addServlet(new ServletHolder(admin), "/api/v1/admin/*");
     context.addServlet(new ServletHolder(AuthTokenServlet.builder().apiKeys(apiKeys).tokens(tokens).build()),
         "/api/v1/auth/token");
-    context.addServlet(new ServletHolder(tenantApi()), "/api/v1/me");
+    context.addServlet(new ServletHolder(tenantApp()), "/api/v1/me");
     context.addServlet(new ServletHolder(dashboard), "/admin/*");
     server.setHandler(context);
     server.start();
     base = URI.create("http://127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort());
   }
 
-  Tenant create(String slug, String name, String tier, long apiCallsPerMonth, double p95Ms, long throttled) {
-    Tenant tenant = tenants.create(NewTenant.of(slug, name).withTier(tier).withInitialStatus(TenantStatus.ACTIVE)
-        .withLimits(Map.of("apiCallsPerMonth", apiCallsPerMonth)));
-    stats.put(tenant.id(), new TenantRequestStats(tenant.id(), 1200, 3, p95Ms / 3, p95Ms, p95Ms * 1.5, throttled,
-        250L));
-    return tenant;
+  Tenant create(String slug, String name, String tier, Map<String, Long> limits) {
+    return tenants.create(NewTenant.of(slug, name).withTier(tier).withInitialStatus(TenantStatus.ACTIVE)
+        .withLimits(limits));
+  }
+
+  /** One request of the tenant's own user through the filter, with a token the real token service issued. */
+  HttpResponse<String> tenantRequest(String slug) throws Exception {
+    Tenant tenant = tenants.require(slug);
+    String token = tokens.issue(new TenantPrincipal(tenant.id(), "agent-1", Set.of("agent"), PrincipalKind.USER,
+        null, null, null), Duration.ofMinutes(5));
+    return http.send(HttpRequest.newBuilder(base.resolve("/api/v1/me")).header("Authorization", "Bearer " + token)
+        .GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   URI uri(String path) {
     return base.resolve(path);
   }
 
-  private Filter bearer() {
-    return (request, response, chain) -> {
-      String header = ((HttpServletRequest) request).getHeader("Authorization");
-      if (header != null && header.startsWith("Bearer ")) {
-        try {
-          request.setAttribute(TenancyRequest.PRINCIPAL, tokens.verify(header.substring(7)));
-        } catch (InvalidTokenException refused) {
-          // No principal: the admin servlet answers 401 invalid-token.
-        }
-      }
-      chain.doFilter(request, response);
-    };
-  }
-
-  private HttpServlet tenantApi() {
+  private HttpServlet tenantApp() {
     return new HttpServlet() {
       @Override
-      protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
-        Tenant tenant = tenants.require(String.valueOf(req.getHeader("X-Tenant-ID")));
-        if (!tenant.status().isServing()) {
-          Problems.write(req, resp, Problem.of(ProblemType.TENANT_SUSPENDED, "This tenant is " + tenant.status()));
-          return;
+      protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        Tenant tenant = TenancyRequest.tenant(req).orElseThrow();
+        long work = workMillis.getOrDefault(tenant.id(), 0L);
+        if (work > 0) {
+          // Simulated request work, so the filter's latency histogram has something to measure.
+          LockSupport.parkNanos(Duration.ofMillis(work).toNanos());
         }
-        QuotaDecision decision = quotas.check(tenants.info(tenant));
-        if (!decision.isAllowed()) {
-          Problems.write(req, resp, Problem.of(ProblemType.QUOTA_EXCEEDED, "apiCallsPerMonth is used up"));
-          return;
-        }
-        try (QuotaPermit permit = decision.permit()) {
-          resp.setStatus(200);
-        }
+        resp.setContentType("application/json");
+        resp.getWriter().write("{\"tenant\":{\"slug\":\"" + tenant.slug().value() + "\"}}");
       }
     };
   }

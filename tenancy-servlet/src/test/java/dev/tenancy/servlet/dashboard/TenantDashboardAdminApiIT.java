@@ -5,21 +5,25 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tenancy.core.Tenant;
 import dev.tenancy.core.TenantStatus;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dashboard in headless Chromium against the real {@code TenantAdminServlet} and {@code AuthTokenServlet}
- * (see {@link RealAdminStack}): sign in with a real platform key, see the tenants, watch the quota manager's 80 %
- * alert arrive, suspend from the page and see the tenant's next request refused with 403 {@code tenant-suspended}.
+ * The dashboard in headless Chromium against the real stack (see {@link RealAdminStack}): the {@code TenantFilter},
+ * the admin and token servlets and Micrometer metrics. Sign in with a real platform key; see the tenants, a p95 over
+ * its SLA target and rate-limited requests counted as throttled; watch the quota manager's 80 % alert arrive while a
+ * tenant's own requests cross the soft threshold; suspend it from the page and see the filter refuse its next request
+ * with 403 {@code tenant-suspended}.
  *
  * <p>Skipped when Chromium or chromedriver is missing, unless {@code TENANCY_IT_REQUIRED=true}, when it fails.
  */
@@ -36,9 +40,10 @@ class TenantDashboardAdminApiIT {
   static void start() throws Exception {
     HeadlessChromium.skipOrFailWhenMissing();
     stack = new RealAdminStack(TenantDashboardServlet.builder().pollInterval(Duration.ofSeconds(1)).build());
-    stack.create("acme", "Acme Realty", "pro", 20, 48, 2);
-    stack.create("globex", "Globex Homes", "enterprise", 1_000_000, 310, 0);
-    stack.create("initech", "Initech Lettings", "free", 5_000, 95, 14);
+    stack.create("acme", "Acme Realty", "pro", Map.of("apiCallsPerMonth", 20L));
+    Tenant globex = stack.create("globex", "Globex Homes", "enterprise", Map.of("slaP95Millis", 40L));
+    stack.create("initech", "Initech Lettings", "free", Map.of("requestsPerSecond", 1L));
+    stack.workMillis.put(globex.id(), 80L);
     browser = new HeadlessChromium(ARTIFACTS, 1440, 960);
   }
 
@@ -67,44 +72,63 @@ class TenantDashboardAdminApiIT {
         .isEqualTo(refusal.path("title").asText() + (refusal.hasNonNull("detail")
             ? " — " + refusal.path("detail").asText() : "")));
 
+    // Traffic before sign-in: globex is slow against its 40 ms target, initech bursts past 1 request/s.
+    for (int i = 0; i < 5; i++) {
+      assertThat(stack.tenantRequest("globex").statusCode()).isEqualTo(200);
+    }
+    int throttled = 0;
+    for (int i = 0; i < 6; i++) {
+      int status = stack.tenantRequest("initech").statusCode();
+      assertThat(status).isIn(200, 429);
+      throttled += status == 429 ? 1 : 0;
+    }
+    assertThat(throttled).as("burst of 2 at 1 request/s").isPositive();
+
     browser.type("#api-key", stack.platformKey);
     browser.click("#signin-submit");
     eventually().untilAsserted(() -> {
       assertThat(browser.findAll("#tenant-rows tr")).hasSize(3);
-      assertThat(browser.attribute("#tenant-rows tr[data-tenant-slug=acme] .col-api [role=meter]", "aria-valuemax"))
-          .isEqualTo("20");
+      assertThat(browser.attribute(row("acme") + ".col-api [role=meter]", "aria-valuemax")).isEqualTo("20");
     });
-    assertThat(browser.text("#tenant-rows tr[data-tenant-slug=globex] .col-p95")).contains("310 ms", "250 ms");
-    assertThat(browser.text("#tenant-rows tr[data-tenant-slug=initech] .col-throttled")).isEqualTo("14");
-    eventually().untilAsserted(() -> assertThat(browser.text("#stat-health")).isEqualTo("Up"));
-    assertThat(browser.text("#tenant-rows tr[data-tenant-slug=acme] .col-tier")).isEqualToIgnoringCase("pro");
+    int throttledCount = throttled;
+    eventually().untilAsserted(() -> {
+      assertThat(browser.text(row("globex") + ".latency-target")).isEqualTo("/ 40 ms");
+      assertThat(browser.attribute(row("globex") + ".latency-value", "class")).contains("latency-breach");
+      assertThat(browser.text(row("initech") + ".col-throttled")).isEqualTo(String.valueOf(throttledCount));
+      assertThat(browser.text("#stat-health")).isEqualTo("Up");
+    });
+    assertThat(browser.text(row("acme") + ".col-tier")).isEqualToIgnoringCase("pro");
+    assertThat(browser.text(row("acme") + ".col-status")).isEqualTo("Active");
 
     // 16 of 20 calls crosses the 80 % soft threshold: the quota manager raises the alert, the page shows it.
     for (int i = 0; i < 16; i++) {
-      assertThat(tenantRequest("acme").statusCode()).isEqualTo(200);
+      assertThat(stack.tenantRequest("acme").statusCode()).isEqualTo(200);
     }
     eventually().untilAsserted(() -> {
       assertThat(browser.findAll("#alert-list li[data-kind=QUOTA][data-tenant=acme]")).hasSize(1);
-      assertThat(browser.attribute("#tenant-rows tr[data-tenant-slug=acme] .col-api [role=meter]", "aria-valuenow"))
-          .isEqualTo("16");
+      assertThat(browser.attribute(row("acme") + ".col-api [role=meter]", "aria-valuenow")).isEqualTo("16");
+      assertThat(browser.text(row("acme") + ".col-alerts")).isEqualTo("1");
     });
     browser.screenshot(ARTIFACTS.resolve("dashboard-admin-api.png"));
 
-    browser.click("#tenant-rows tr[data-tenant-slug=acme] button[data-action=suspend]");
-    eventually().untilAsserted(() -> assertThat(
-        browser.text("#tenant-rows tr[data-tenant-slug=acme] .col-status")).isEqualTo("Suspended"));
+    // Suspend from the page: the filter refuses the tenant's very next request; the others keep serving.
+    browser.click(row("acme") + "button[data-action=suspend]");
+    eventually().untilAsserted(() -> assertThat(browser.text(row("acme") + ".col-status")).isEqualTo("Suspended"));
     assertThat(stack.tenants.require("acme").status()).isEqualTo(TenantStatus.SUSPENDED);
 
-    HttpResponse<String> refused = tenantRequest("acme");
+    HttpResponse<String> refused = stack.tenantRequest("acme");
     assertThat(refused.statusCode()).isEqualTo(403);
     assertThat(json.readTree(refused.body()).path("type").asText())
         .isEqualTo("https://tenancy.dev/problems/tenant-suspended");
-    assertThat(tenantRequest("globex").statusCode()).as("other tenants keep serving").isEqualTo(200);
+    assertThat(stack.tenantRequest("globex").statusCode()).as("other tenants keep serving").isEqualTo(200);
+
+    browser.click(row("acme") + "button[data-action=activate]");
+    eventually().untilAsserted(() -> assertThat(browser.text(row("acme") + ".col-status")).isEqualTo("Active"));
+    assertThat(stack.tenantRequest("acme").statusCode()).isEqualTo(200);
   }
 
-  private HttpResponse<String> tenantRequest(String slug) throws Exception {
-    return http.send(HttpRequest.newBuilder(stack.uri("/api/v1/me")).header("X-Tenant-ID", slug).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+  private static String row(String slug) {
+    return "#tenant-rows tr[data-tenant-slug='" + slug + "'] ";
   }
 
   private static ConditionFactory eventually() {
