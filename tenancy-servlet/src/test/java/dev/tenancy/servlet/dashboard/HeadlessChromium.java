@@ -154,6 +154,13 @@ final class HeadlessChromium implements AutoCloseable {
     command("POST", "element/" + find(css) + "/click", json.createObjectNode());
   }
 
+  /** Emulates {@code prefers-color-scheme: dark} (or light) through chromedriver's DevTools passthrough. */
+  void colorScheme(String scheme) {
+    ObjectNode body = json.createObjectNode().put("cmd", "Emulation.setEmulatedMedia");
+    body.putObject("params").putArray("features").addObject().put("name", "prefers-color-scheme").put("value", scheme);
+    command("POST", "goog/cdp/execute", body);
+  }
+
   JsonNode script(String script) {
     ObjectNode body = json.createObjectNode().put("script", script);
     body.putArray("args");

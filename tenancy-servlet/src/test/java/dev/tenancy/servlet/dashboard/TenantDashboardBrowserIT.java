@@ -129,6 +129,13 @@ class TenantDashboardBrowserIT {
     browser.script("document.getElementById('toast').hidden = true;"
         + " document.getElementById('tenants-heading').scrollIntoView()");
     browser.screenshot(ARTIFACTS.resolve("dashboard-narrow.png"));
+
+    // The dark scheme follows the system setting.
+    browser.resize(1440, 960);
+    browser.colorScheme("dark");
+    eventually().untilAsserted(() -> assertThat(browser.script(
+        "return getComputedStyle(document.body).backgroundColor").asText()).isEqualTo("rgb(17, 22, 29)"));
+    browser.screenshot(ARTIFACTS.resolve("dashboard-dark.png"));
   }
 
   private static String row(String slug) {
