@@ -177,8 +177,7 @@ public final class TenantFilter implements Filter {
       String traceId) throws IOException, ServletException {
     long declared = request.getContentLengthLong();
     if (declared > maxBodyBytes) {
-      refuse(request, response, ProblemType.PAYLOAD_TOO_LARGE,
-          "The request body is larger than " + maxBodyBytes + " bytes.");
+      tooLarge(request, response);
       return;
     }
     if (matches(path, publicPaths)) {
@@ -460,25 +459,33 @@ public final class TenantFilter implements Filter {
     } catch (Exception | Error e) {
       failure = e;
     }
-    int status = response.getStatus();
     if (limited.exceeded() || failure != null && isTooLarge(failure)) {
-      status = ProblemType.PAYLOAD_TOO_LARGE.status();
-      refuse(request, response, ProblemType.PAYLOAD_TOO_LARGE,
-          "The request body is larger than " + maxBodyBytes + " bytes.");
+      record(tenant, ProblemType.PAYLOAD_TOO_LARGE.status(), start);
+      tooLarge(request, response);
+    } else if (failure instanceof Error error && !(failure instanceof StackOverflowError)) {
+      record(tenant, 500, start);
+      throw error;
     } else if (failure != null) {
-      if (failure instanceof Error error && !(failure instanceof StackOverflowError)) {
-        record(tenant, 500, start);
-        throw error;
-      }
-      status = 500;
+      // Recorded before the problem is written: once the client has the response, the metrics already count it.
+      record(tenant, 500, start);
       LOG.error("Unhandled exception in {} {} (trace {})", request.getMethod(), path(request),
           request.getAttribute(TenancyRequest.TRACE_ID), failure);
       if (!response.isCommitted()) {
         refuse(request, response, ProblemType.INTERNAL,
             "The server failed to handle the request; quote the traceId when reporting it.");
       }
+    } else {
+      record(tenant, response.getStatus(), start);
     }
-    record(tenant, status, start);
+  }
+
+  private void tooLarge(HttpServletRequest request, HttpServletResponse response) {
+    // The rest of the body stays unread, so the connection cannot carry another request: tell the client.
+    if (!response.isCommitted()) {
+      response.setHeader("Connection", "close");
+    }
+    refuse(request, response, ProblemType.PAYLOAD_TOO_LARGE,
+        "The request body is larger than " + maxBodyBytes + " bytes.");
   }
 
   private void record(@Nullable TenantInfo tenant, int status, long start) {

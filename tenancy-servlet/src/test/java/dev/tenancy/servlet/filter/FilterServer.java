@@ -25,6 +25,7 @@ import dev.tenancy.core.memory.InMemoryAuditSink;
 import dev.tenancy.core.memory.InMemoryQuotaStore;
 import dev.tenancy.core.memory.InMemoryTenantStore;
 import dev.tenancy.core.quota.QuotaManager;
+import dev.tenancy.core.spi.QuotaStore;
 import dev.tenancy.servlet.TenancyRequest;
 import dev.tenancy.servlet.TenantFilter;
 import dev.tenancy.servlet.metrics.MicrometerTenantMetrics;
@@ -78,10 +79,7 @@ final class FilterServer implements AutoCloseable {
           .build(), EnvironmentOverrides.none()))
       .build();
   final AlertCenter alerts = AlertCenter.builder().build();
-  final QuotaManager quotas = QuotaManager.builder()
-      .store(new InMemoryQuotaStore())
-      .listener(alerts.quotaAlertListener())
-      .build();
+  final QuotaManager quotas;
   final TenantTokenService tokens = tokens(ISSUER, null);
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   final MicrometerTenantMetrics metrics = MicrometerTenantMetrics.builder().registry(registry).alerts(alerts).build();
@@ -97,6 +95,11 @@ final class FilterServer implements AutoCloseable {
   private final String base;
 
   FilterServer() throws Exception {
+    this(new InMemoryQuotaStore());
+  }
+
+  FilterServer(QuotaStore quotaStore) throws Exception {
+    quotas = QuotaManager.builder().store(quotaStore).listener(alerts.quotaAlertListener()).build();
     TenantFilter filter = TenantFilter.builder()
         .tokens(tokens)
         .tenants(tenants)
