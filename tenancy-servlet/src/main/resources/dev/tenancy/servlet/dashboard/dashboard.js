@@ -170,12 +170,19 @@
   }
 
   async function refresh() {
-    const page = await api('GET', '/admin/tenants?size=100');
+    // One page of 100; with more tenants the filter box searches them all through the API's q parameter.
+    const q = $('tenant-filter').value.trim();
+    const page = await api('GET', '/admin/tenants?size=100' + (q ? '&q=' + encodeURIComponent(q) : ''));
     state.tenants = items(page).filter((t) => t && t.id);
-    const [metrics, alerts, health, ...usages] = await Promise.allSettled([
+    state.total = num(page && page.total);
+    state.filtered = q !== '';
+    const count = (status) => api('GET', '/admin/tenants?size=1&status=' + status).then((p) => num(p && p.total));
+    const [metrics, alerts, health, active, trial, suspended, ...usages] = await Promise.allSettled([
       api('GET', '/admin/metrics'),
       api('GET', '/admin/alerts'),
       api('GET', '/admin/health'),
+      // The summary counts every tenant, not only the page shown: three one-row queries for their totals.
+      count('ACTIVE'), count('TRIAL'), count('SUSPENDED'),
       ...state.tenants.map((t) => api('GET', '/admin/tenants/' + encodeURIComponent(t.id) + '/usage')),
     ]);
     for (const r of [metrics, alerts, health, ...usages]) {
@@ -190,6 +197,9 @@
     }
     if (alerts.status === 'fulfilled') state.alerts = items(alerts.value);
     state.health = health.status === 'fulfilled' ? health.value : null;
+    const total = (r) => (r.status === 'fulfilled' ? r.value : null);
+    state.counts = total(active) === null || total(suspended) === null ? null
+      : { active: total(active) + (total(trial) || 0), suspended: total(suspended) };
     state.usage = new Map();
     state.tenants.forEach((t, i) => {
       if (usages[i].status === 'fulfilled') state.usage.set(t.id, usages[i].value);
@@ -298,9 +308,17 @@
   function render() {
     const tenants = state.tenants;
     const filter = $('tenant-filter').value.trim().toLowerCase();
-    $('stat-tenants').textContent = formatCount(tenants.length);
-    $('stat-active').textContent = formatCount(tenants.filter((t) => t.status === 'ACTIVE' || t.status === 'TRIAL').length);
-    $('stat-suspended').textContent = formatCount(tenants.filter((t) => t.status === 'SUSPENDED').length);
+    // The total of the unfiltered list; while a filter is typed, keep the last one rather than the match count.
+    if (!state.filtered) state.allTenants = state.total !== null && state.total !== undefined ? state.total : tenants.length;
+    $('stat-tenants').textContent = formatCount(state.allTenants === undefined ? null : state.allTenants);
+    const counts = state.counts || (state.filtered ? null : {
+      active: tenants.filter((t) => t.status === 'ACTIVE' || t.status === 'TRIAL').length,
+      suspended: tenants.filter((t) => t.status === 'SUSPENDED').length,
+    });
+    if (counts) {
+      $('stat-active').textContent = formatCount(counts.active);
+      $('stat-suspended').textContent = formatCount(counts.suspended);
+    }
     $('stat-alerts').textContent = formatCount(state.alerts.length);
     const health = $('stat-health');
     health.replaceChildren(state.health && state.health.status ? chip(state.health.status, 'health') : el('span', 'muted', '–'));
@@ -430,7 +448,13 @@
     render();
     try {
       const updated = await api('PUT', '/admin/tenants/' + encodeURIComponent(id), { status: target });
+      const before = tenant.status;
       Object.assign(tenant, updated && updated.id ? updated : { status: target });
+      if (state.counts && before !== tenant.status) {
+        const serving = (st) => st === 'ACTIVE' || st === 'TRIAL';
+        state.counts.active += (serving(tenant.status) ? 1 : 0) - (serving(before) ? 1 : 0);
+        state.counts.suspended += (tenant.status === 'SUSPENDED' ? 1 : 0) - (before === 'SUSPENDED' ? 1 : 0);
+      }
       hideProblem();
       toast((tenant.displayName || tenant.slug) + (target === 'SUSPENDED' ? ' suspended' : ' activated'));
     } catch (e) {
@@ -479,7 +503,17 @@
   $('signin-form').addEventListener('submit', signIn);
   $('sign-out').addEventListener('click', () => signOut(''));
   $('problem-close').addEventListener('click', hideProblem);
-  $('tenant-filter').addEventListener('input', render);
+  // Filter at once on what is loaded, then ask the API (debounced) so tenants beyond the first page are found too.
+  let filterTimer = null;
+  $('tenant-filter').addEventListener('input', () => {
+    render();
+    clearTimeout(filterTimer);
+    filterTimer = setTimeout(() => {
+      if ($('dashboard-view').hidden) return;
+      clearTimeout(state.timer);
+      poll(++state.generation);
+    }, 300);
+  });
   document.addEventListener('visibilitychange', () => {
     if (!document.hidden && !$('dashboard-view').hidden) {
       // A new generation retires the loop that was waiting, so two loops never poll side by side.

@@ -109,8 +109,12 @@ final class FakeAdminApi extends HttpServlet {
   private void tenants(HttpServletRequest req, HttpServletResponse resp, String[] parts, String method)
       throws IOException {
     if (parts.length == 1 && method.equals("GET")) {
-      List<Map<String, Object>> items = tenants.values().stream().map(FakeTenant::view).toList();
-      write(resp, 200, Map.of("items", items, "page", 0, "size", 100, "total", items.size()));
+      String status = req.getParameter("status");
+      List<Map<String, Object>> all = tenants.values().stream()
+          .filter(t -> status == null || t.status.equals(status)).map(FakeTenant::view).toList();
+      int size = req.getParameter("size") == null ? 50 : Integer.parseInt(req.getParameter("size"));
+      List<Map<String, Object>> items = all.subList(0, Math.min(size, all.size()));
+      write(resp, 200, Map.of("items", items, "page", 0, "size", size, "total", all.size()));
       return;
     }
     FakeTenant tenant = tenants.values().stream()

@@ -98,6 +98,16 @@ class TenantDashboardAdminApiIT {
       assertThat(browser.text("#stat-health")).isEqualTo("Up");
     });
     assertThat(browser.text(row("acme") + ".col-tier")).isEqualToIgnoringCase("pro");
+    assertThat(browser.text("#stat-tenants")).isEqualTo("3");
+    assertThat(browser.text("#stat-active")).isEqualTo("3");
+
+    // The filter box narrows the table (and asks the API with q=); the summary still counts every tenant.
+    browser.type("#tenant-filter", "glob");
+    eventually().untilAsserted(() -> assertThat(browser.findAll("#tenant-rows tr")).hasSize(1));
+    assertThat(browser.findAll(row("globex"))).hasSize(1);
+    assertThat(browser.text("#stat-tenants")).isEqualTo("3");
+    browser.type("#tenant-filter", "\uE003");
+    eventually().untilAsserted(() -> assertThat(browser.findAll("#tenant-rows tr")).hasSize(3));
     assertThat(browser.text(row("acme") + ".col-status")).isEqualTo("Active");
 
     // 16 of 20 calls crosses the 80 % soft threshold: the quota manager raises the alert, the page shows it.
@@ -113,7 +123,11 @@ class TenantDashboardAdminApiIT {
 
     // Suspend from the page: the filter refuses the tenant's very next request; the others keep serving.
     browser.click(row("acme") + "button[data-action=suspend]");
-    eventually().untilAsserted(() -> assertThat(browser.text(row("acme") + ".col-status")).isEqualTo("Suspended"));
+    eventually().untilAsserted(() -> {
+      assertThat(browser.text(row("acme") + ".col-status")).isEqualTo("Suspended");
+      assertThat(browser.text("#stat-suspended")).isEqualTo("1");
+      assertThat(browser.text("#stat-active")).isEqualTo("2");
+    });
     assertThat(stack.tenants.require("acme").status()).isEqualTo(TenantStatus.SUSPENDED);
 
     HttpResponse<String> refused = stack.tenantRequest("acme");
