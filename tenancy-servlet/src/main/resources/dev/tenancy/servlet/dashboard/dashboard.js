@@ -9,11 +9,15 @@
   const TOKEN_KEY = 'tenancy.dashboard.token';
   const SOFT_PCT = 80;
   const HARD_PCT = 90;
+  const USAGE_MS = Math.max(POLL_MS, 15000);
+  // Recorded by the admin API as the reason of every call this page makes.
+  const REASON = 'tenant dashboard';
 
   const $ = (id) => document.getElementById(id);
   const state = {
     tenants: [],
     usage: new Map(),
+    usageAt: new Map(),
     metrics: new Map(),
     alerts: [],
     health: null,
@@ -45,7 +49,7 @@
   }
 
   async function api(method, path, body) {
-    const headers = { Accept: 'application/json, application/problem+json' };
+    const headers = { Accept: 'application/json, application/problem+json', 'X-Access-Reason': REASON };
     const bearer = token();
     if (bearer) headers.Authorization = 'Bearer ' + bearer;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -127,6 +131,8 @@
     state.generation++;
     clearTimeout(state.timer);
     state.rows.clear();
+    state.usage.clear();
+    state.usageAt.clear();
     $('tenant-rows').replaceChildren();
     $('alert-list').replaceChildren();
     state.seenAlerts.clear();
@@ -176,6 +182,10 @@
     state.tenants = items(page).filter((t) => t && t.id);
     state.total = num(page && page.total);
     state.filtered = q !== '';
+    // Every admin call is audited against its tenant, so per-tenant usage (storage and users move slowly) is read
+    // every USAGE_MS, and for tenants not seen yet; API calls stay live through the metrics' quota figures.
+    const now = Date.now();
+    const usageDue = state.tenants.filter((t) => !state.usage.has(t.id) || now - (state.usageAt.get(t.id) || 0) >= USAGE_MS);
     const count = (status) => api('GET', '/admin/tenants?size=1&status=' + status).then((p) => num(p && p.total));
     const [metrics, alerts, health, active, trial, suspended, ...usages] = await Promise.allSettled([
       api('GET', '/admin/metrics'),
@@ -183,7 +193,7 @@
       api('GET', '/admin/health'),
       // The summary counts every tenant, not only the page shown: three one-row queries for their totals.
       count('ACTIVE'), count('TRIAL'), count('SUSPENDED'),
-      ...state.tenants.map((t) => api('GET', '/admin/tenants/' + encodeURIComponent(t.id) + '/usage')),
+      ...usageDue.map((t) => api('GET', '/admin/tenants/' + encodeURIComponent(t.id) + '/usage')),
     ]);
     for (const r of [metrics, alerts, health, ...usages]) {
       if (r.status === 'rejected' && r.reason instanceof ApiError && r.reason.status === 401) throw r.reason;
@@ -200,10 +210,14 @@
     const total = (r) => (r.status === 'fulfilled' ? r.value : null);
     state.counts = total(active) === null || total(suspended) === null ? null
       : { active: total(active) + (total(trial) || 0), suspended: total(suspended) };
-    state.usage = new Map();
-    state.tenants.forEach((t, i) => {
-      if (usages[i].status === 'fulfilled') state.usage.set(t.id, usages[i].value);
+    usageDue.forEach((t, i) => {
+      if (usages[i].status === 'fulfilled') {
+        state.usage.set(t.id, usages[i].value);
+        state.usageAt.set(t.id, now);
+      }
     });
+    const shown = new Set(state.tenants.map((t) => t.id));
+    for (const id of [...state.usage.keys()]) if (!shown.has(id)) { state.usage.delete(id); state.usageAt.delete(id); }
     render();
     const failed = [metrics, alerts].find((r) => r.status === 'rejected');
     if (failed) showProblem(failed.reason);
@@ -378,7 +392,8 @@
     cells[0].replaceChildren(who);
     cells[1].replaceChildren(chip(tenant.status));
     cells[2].replaceChildren(el('span', 'tier', tenant.tier || (tenant.configuration && tenant.configuration.tier) || '–'));
-    cells[3].replaceChildren(usageBar('API calls this period for ' + name, usage.apiCalls, formatCompact));
+    const liveCalls = metric.quota && metric.quota.apiCalls ? metric.quota.apiCalls : usage.apiCalls;
+    cells[3].replaceChildren(usageBar('API calls this period for ' + name, liveCalls, formatCompact));
     cells[4].replaceChildren(usageBar('Storage for ' + name, usage.storageBytes, formatBytes));
     cells[5].replaceChildren(usageBar('Concurrent users for ' + name, usage.concurrentUsers, formatCompact));
     cells[6].replaceChildren(latencyCell(metric));

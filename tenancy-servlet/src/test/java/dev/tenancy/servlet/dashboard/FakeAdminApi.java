@@ -33,6 +33,9 @@ final class FakeAdminApi extends HttpServlet {
   private final transient List<Map<String, Object>> alerts = new ArrayList<>();
   private final transient AtomicInteger alertIds = new AtomicInteger();
   private final String token = UUID.randomUUID().toString();
+  /** The {@code X-Access-Reason} of every admin call, as the real admin API would audit it. */
+  final java.util.Set<String> reasons = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final transient Map<String, AtomicInteger> usageReads = new java.util.concurrent.ConcurrentHashMap<>();
 
   FakeAdminApi() {
     add("acme", "Acme Realty", "pro", "ACTIVE", 70, 100, 42, 200, 3);
@@ -55,6 +58,11 @@ final class FakeAdminApi extends HttpServlet {
     add(slug, displayName, "basic", "ACTIVE", 1_200, 10_000, 35, 300, 0);
   }
 
+  int usageReads(String slug) {
+    AtomicInteger reads = usageReads.get(slug);
+    return reads == null ? 0 : reads.get();
+  }
+
   synchronized String status(String slug) {
     return tenants.get(slug).status;
   }
@@ -74,6 +82,9 @@ final class FakeAdminApi extends HttpServlet {
   @Override
   protected synchronized void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     String path = req.getPathInfo() == null ? "" : req.getPathInfo();
+    if (path.startsWith("/v1/admin/")) {
+      reasons.add(String.valueOf(req.getHeader("X-Access-Reason")));
+    }
     String method = req.getMethod();
     if (path.equals("/v1/auth/token") && method.equals("POST")) {
       JsonNode body = json.readTree(req.getInputStream());
@@ -122,6 +133,7 @@ final class FakeAdminApi extends HttpServlet {
     if (tenant == null) {
       problem(resp, 404, "not-found", "Tenant not found", null);
     } else if (parts.length == 3 && parts[2].equals("usage") && method.equals("GET")) {
+      usageReads.computeIfAbsent(tenant.slug, k -> new AtomicInteger()).incrementAndGet();
       write(resp, 200, tenant.usage());
     } else if (parts.length == 2 && method.equals("PUT")) {
       String status = json.readTree(req.getInputStream()).path("status").asText();
@@ -240,7 +252,8 @@ final class FakeAdminApi extends HttpServlet {
 
     Map<String, Object> metrics() {
       return Map.of("tenant", id, "requests", used, "errors", throttled, "p50Ms", p95 / 3, "p95Ms", p95,
-          "p99Ms", p95 * 1.6, "throttled", throttled, "slaP95TargetMs", sla);
+          "p99Ms", p95 * 1.6, "throttled", throttled, "slaP95TargetMs", sla,
+          "quota", Map.of("apiCalls", Map.of("used", used, "limit", limit, "period", "2026-11")));
     }
   }
 }

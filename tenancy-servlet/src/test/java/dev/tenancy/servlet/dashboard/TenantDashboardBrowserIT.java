@@ -86,6 +86,10 @@ class TenantDashboardBrowserIT {
       assertThat(browser.text(row("acme") + ".col-alerts")).isEqualTo("1");
     });
     assertThat(browser.text("#stat-alerts")).isEqualTo("2");
+    // Polling every second, per-tenant usage (each read audited by the real API) is read at most every 15 s;
+    // the API-call bar above moved with the metrics' quota figures. Every call names its reason.
+    assertThat(api.usageReads("acme")).isEqualTo(1);
+    assertThat(api.reasons).containsExactly("tenant dashboard");
     browser.screenshot(ARTIFACTS.resolve("dashboard.png"));
 
     // Suspend acme from the page; its very next API request is refused.
