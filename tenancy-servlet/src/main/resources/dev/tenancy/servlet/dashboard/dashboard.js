@@ -169,7 +169,7 @@
           return;
         }
         setLive('error', 'Reconnecting…');
-        showProblem(e);
+        showProblem(e, 'poll');
       }
     }
     state.timer = setTimeout(() => poll(generation), POLL_MS);
@@ -220,7 +220,9 @@
     for (const id of [...state.usage.keys()]) if (!shown.has(id)) { state.usage.delete(id); state.usageAt.delete(id); }
     render();
     const failed = [metrics, alerts].find((r) => r.status === 'rejected');
-    if (failed) showProblem(failed.reason);
+    // A polling problem clears itself once polling works again; an action's problem stays until dismissed.
+    if (failed) showProblem(failed.reason, 'poll');
+    else if (state.problemFrom === 'poll') hideProblem();
   }
 
   // ---- rendering ---------------------------------------------------------------------------------------------
@@ -488,7 +490,8 @@
     return [p.title || (e && e.message) || 'Something went wrong', p.detail].filter(Boolean).join(' — ');
   }
 
-  function showProblem(e) {
+  function showProblem(e, from) {
+    state.problemFrom = from || 'action';
     const p = (e && e.problem) || {};
     $('problem-title').textContent = p.title || (e && e.message) || 'Something went wrong';
     $('problem-detail').textContent = p.detail || '';
@@ -496,6 +499,7 @@
   }
 
   function hideProblem() {
+    state.problemFrom = null;
     $('problem').hidden = true;
   }
 

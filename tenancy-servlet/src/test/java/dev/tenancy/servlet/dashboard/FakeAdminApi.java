@@ -33,6 +33,8 @@ final class FakeAdminApi extends HttpServlet {
   private final transient List<Map<String, Object>> alerts = new ArrayList<>();
   private final transient AtomicInteger alertIds = new AtomicInteger();
   private final String token = UUID.randomUUID().toString();
+  /** While set, every admin call fails with 500 {@code internal}. */
+  volatile boolean outage;
   /** The {@code X-Access-Reason} of every admin call, as the real admin API would audit it. */
   final java.util.Set<String> reasons = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final transient Map<String, AtomicInteger> usageReads = new java.util.concurrent.ConcurrentHashMap<>();
@@ -101,6 +103,10 @@ final class FakeAdminApi extends HttpServlet {
     }
     if (!path.startsWith("/v1/admin/")) {
       problem(resp, 404, "not-found", "Not found", null);
+      return;
+    }
+    if (outage) {
+      problem(resp, 500, "internal", "Internal error", "The server failed to answer; the error is logged.");
       return;
     }
     if (!("Bearer " + token).equals(req.getHeader("Authorization"))) {

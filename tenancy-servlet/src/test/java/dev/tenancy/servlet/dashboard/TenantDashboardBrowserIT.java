@@ -115,6 +115,23 @@ class TenantDashboardBrowserIT {
     });
     assertThat(api.status("initech")).isEqualTo("TRIAL");
 
+    browser.click("#problem-close");
+    eventually().untilAsserted(() -> assertThat(browser.displayed("#problem")).isFalse());
+
+    // An outage of the admin API: the page says so and keeps polling; the banner goes once the API is back.
+    api.outage = true;
+    eventually().untilAsserted(() -> {
+      assertThat(browser.text("#problem-title")).isEqualTo("Internal error");
+      assertThat(browser.displayed("#problem")).isTrue();
+      assertThat(browser.text("#live-text")).isEqualTo("Reconnecting…");
+      assertThat(browser.displayed("#signin-form")).as("still signed in").isFalse();
+    });
+    api.outage = false;
+    eventually().untilAsserted(() -> {
+      assertThat(browser.displayed("#problem")).isFalse();
+      assertThat(browser.text("#live-text")).startsWith("Live");
+    });
+
     // Activate brings acme back.
     browser.click(row("acme") + "button[data-action=activate]");
     eventually().untilAsserted(() -> assertThat(browser.text(row("acme") + ".col-status")).isEqualTo("Active"));
