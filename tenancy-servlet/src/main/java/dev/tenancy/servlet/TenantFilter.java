@@ -164,6 +164,15 @@ public final class TenantFilter implements Filter {
     MDC.put(MDC_TRACE_ID, traceId);
     try {
       filter(request, response, chain, path, traceId);
+    } catch (RuntimeException e) {
+      // A collaborator failed before the application ran (tenant store down, audit refused platform access):
+      // fail closed, with a problem instead of the container's error page.
+      LOG.error("Request {} {} refused: the filter could not decide it (trace {})", request.getMethod(), path,
+          traceId, e);
+      if (!response.isCommitted()) {
+        refuse(request, response, ProblemType.INTERNAL,
+            "The server failed to handle the request; quote the traceId when reporting it.");
+      }
     } finally {
       if (previousTrace == null) {
         MDC.remove(MDC_TRACE_ID);
