@@ -86,6 +86,7 @@ public final class TenantAdminServlet extends HttpServlet {
   /** The request header that carries why a platform administrator makes a call; recorded with every call. */
   public static final String REASON_HEADER = "X-Access-Reason";
 
+  private static final int MAX_REASON_LENGTH = 500;
   private static final Map<String, ProblemType> TYPES = Arrays.stream(ProblemType.values())
       .collect(Collectors.toUnmodifiableMap(ProblemType::code, type -> type));
 
@@ -142,7 +143,7 @@ public final class TenantAdminServlet extends HttpServlet {
     }
     String given = request.getHeader(REASON_HEADER);
     String reason = given == null || given.isBlank() ? "admin API " + request.getMethod() + " "
-        + request.getRequestURI() : Fields.clip(given.strip());
+        + request.getRequestURI() : reason(given);
     Exchange call = new Exchange(request, response, principal, reason, traceId, segments(request), mapper,
         maxBodyBytes);
     try {
@@ -173,6 +174,12 @@ public final class TenantAdminServlet extends HttpServlet {
     } finally {
       record(call);
     }
+  }
+
+  /** The caller's reason as recorded: printable, at most {@value #MAX_REASON_LENGTH} characters. */
+  private static String reason(String given) {
+    String printable = given.strip().replaceAll("\\p{Cntrl}", " ");
+    return printable.length() > MAX_REASON_LENGTH ? printable.substring(0, MAX_REASON_LENGTH) + "..." : printable;
   }
 
   private static AdminException internal(Exchange call, Exception e) {

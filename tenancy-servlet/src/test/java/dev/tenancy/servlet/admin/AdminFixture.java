@@ -21,8 +21,6 @@ import dev.tenancy.core.data.TenantMigrationStatus;
 import dev.tenancy.core.health.CheckResult;
 import dev.tenancy.core.health.TenantHealthChecks;
 import dev.tenancy.core.identity.ApiKeyService;
-import dev.tenancy.core.identity.InvalidTokenException;
-import dev.tenancy.core.identity.TenantPrincipal;
 import dev.tenancy.core.identity.TenantTokenService;
 import dev.tenancy.core.identity.TokenAlgorithm;
 import dev.tenancy.core.identity.TokenKey;
@@ -31,14 +29,16 @@ import dev.tenancy.core.memory.InMemoryApiKeyStore;
 import dev.tenancy.core.memory.InMemoryAuditSink;
 import dev.tenancy.core.memory.InMemoryQuotaStore;
 import dev.tenancy.core.memory.InMemoryTenantStore;
-import dev.tenancy.core.metrics.TenantMetricsView;
-import dev.tenancy.core.metrics.TenantRequestStats;
 import dev.tenancy.core.quota.QuotaManager;
 import dev.tenancy.core.spi.TenantHealthCheck;
-import dev.tenancy.servlet.TenancyRequest;
+import dev.tenancy.core.TenantContext;
+import dev.tenancy.servlet.TenantFilter;
+import dev.tenancy.servlet.metrics.MicrometerTenantMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletResponse;
 import dev.tenancy.servlet.auth.AuthTokenServlet;
 import jakarta.servlet.DispatcherType;
-import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
@@ -62,9 +62,8 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * A real Jetty 12 (ee10) on a random port serving the admin servlet and the token servlet over in-memory core
- * stores, with a stand-in for the TenantFilter's authentication: a test filter that verifies the bearer token with
- * the real {@link TenantTokenService} and sets {@link TenancyRequest#PRINCIPAL}.
+ * A real Jetty 12 (ee10) on a random port: the real {@link TenantFilter} in front of the admin servlet, the token
+ * servlet and a tenant-scoped {@code /api/v1/ping}, over in-memory core stores.
  */
 final class AdminFixture implements AutoCloseable {
 
@@ -88,7 +87,8 @@ final class AdminFixture implements AutoCloseable {
       .listener(alerts.quotaAlertListener()).build();
   final FakeBackups backups = new FakeBackups();
   final FakeMigrations migrations = new FakeMigrations();
-  final FakeMetrics metrics = new FakeMetrics();
+  final MicrometerTenantMetrics metrics = MicrometerTenantMetrics.builder().registry(new SimpleMeterRegistry())
+      .alerts(alerts).build();
   /** Tenants whose "database" check fails. */
   final java.util.Set<TenantId> brokenDatabases = ConcurrentHashMap.newKeySet();
   final TenantHealthChecks health = TenantHealthChecks.builder().tenants(tenants).check(new TenantHealthCheck() {
@@ -132,28 +132,23 @@ final class AdminFixture implements AutoCloseable {
     connector.setHost("127.0.0.1");
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler();
-    context.addFilter(new FilterHolder(bearerFilter()), "/api/v1/admin/*", EnumSet.of(DispatcherType.REQUEST));
+    // The real TenantFilter in front, with a body limit above the servlet's so that the servlet's own is tested.
+    TenantFilter filter = TenantFilter.builder().tokens(tokens).tenants(tenants).quotas(quotas).audit(audit)
+        .alerts(alerts).metrics(metrics).maxBodyBytes(4L * 1024 * 1024).build();
+    context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
+    context.addServlet(new ServletHolder(new HttpServlet() {
+      @Override
+      protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.setContentType("text/plain");
+        response.getWriter().write("pong " + TenantContext.require().slug());
+      }
+    }), "/api/v1/ping");
     context.addServlet(new ServletHolder(admin.build()), "/api/v1/admin/*");
     context.addServlet(new ServletHolder(AuthTokenServlet.builder().apiKeys(apiKeys).tokens(tokens).build()),
         "/api/v1/auth/token");
     server.setHandler(context);
     server.start();
     base = URI.create("http://127.0.0.1:" + connector.getLocalPort());
-  }
-
-  /** Verifies the bearer token as the TenantFilter would, and leaves the principal unset if it does not verify. */
-  private Filter bearerFilter() {
-    return (request, response, chain) -> {
-      String header = ((HttpServletRequest) request).getHeader("Authorization");
-      if (header != null && header.startsWith("Bearer ")) {
-        try {
-          request.setAttribute(TenancyRequest.PRINCIPAL, tokens.verify(header.substring(7)));
-        } catch (InvalidTokenException refused) {
-          // no principal: the servlet answers 401
-        }
-      }
-      chain.doFilter(request, response);
-    };
   }
 
   @Override
@@ -272,21 +267,6 @@ final class AdminFixture implements AutoCloseable {
           .substring(0, 8), state, "1", state == MigrationState.DONE ? "3" : "2", error, 1, "run-1",
           Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:01:00Z"), null,
           Instant.parse("2026-01-01T00:01:00Z"), 2));
-    }
-  }
-
-  /** Request statistics set by the test. */
-  static final class FakeMetrics implements TenantMetricsView {
-    final Map<TenantId, TenantRequestStats> stats = new ConcurrentHashMap<>();
-
-    @Override
-    public TenantRequestStats stats(TenantId tenant) {
-      return stats.getOrDefault(tenant, TenantRequestStats.empty(tenant, 300L));
-    }
-
-    @Override
-    public List<TenantRequestStats> all() {
-      return List.copyOf(stats.values());
     }
   }
 }

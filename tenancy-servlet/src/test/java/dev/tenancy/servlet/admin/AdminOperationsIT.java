@@ -12,7 +12,6 @@ import dev.tenancy.core.audit.AuditCategory;
 import dev.tenancy.core.audit.AuditEvent;
 import dev.tenancy.core.data.MigrationState;
 import dev.tenancy.core.lifecycle.NewTenant;
-import dev.tenancy.core.metrics.TenantRequestStats;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -246,19 +245,30 @@ class AdminOperationsIT {
   // ---------------------------------------------------------------- metrics and alerts
 
   @Test
-  void metrics_perTenantAndAll_withQuotaUse() throws Exception {
-    Tenant tenant = tenant(Map.of("apiCallsPerMonth", 100L));
-    fx.quotas.check(fx.tenants.info(tenant));
-    fx.metrics.stats.put(tenant.id(), new TenantRequestStats(tenant.id(), 120, 3, 4.5, 410, 900, 7, 300L));
-    JsonNode one = json(get("/metrics?tenant=" + tenant.slug())).get("items").get(0);
-    assertThat(one.get("tenant").asText()).isEqualTo(tenant.id().toString());
-    assertThat(one.get("requests").asLong()).isEqualTo(120);
-    assertThat(one.get("p95Ms").asDouble()).isEqualTo(410);
-    assertThat(one.get("throttled").asLong()).isEqualTo(7);
-    assertThat(one.get("slaBreached").asBoolean()).isTrue();
-    assertThat(one.get("quota").get("apiCalls").get("used").asLong()).isEqualTo(1);
+  void metricsAndUsage_afterRealTrafficThroughTheFilter_countRequestsAndTheThrottledCall() throws Exception {
+    HttpResponse<String> created = post("/tenants", "{\"slug\":\"traffic-" + UUID.randomUUID().toString()
+        .substring(0, 6) + "\",\"displayName\":\"Traffic\",\"limits\":{\"apiCallsPerMonth\":3}}");
+    JsonNode tenant = json(created);
+    String tenantToken = fx.token(tenant.get("credentials").get("apiKey").asText());
+    List<Integer> statuses = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      statuses.add(fx.send(java.net.http.HttpRequest.newBuilder(fx.base.resolve("/api/v1/ping"))
+          .header("Authorization", "Bearer " + tenantToken).GET()).statusCode());
+    }
+    assertThat(statuses).containsExactly(200, 200, 200, 429);
+
+    JsonNode usage = json(get("/tenants/" + tenant.get("id").asText() + "/usage"));
+    assertThat(usage.get("apiCalls").get("used").asLong()).isEqualTo(3);
+    JsonNode one = json(get("/metrics?tenant=" + tenant.get("slug").asText())).get("items").get(0);
+    assertThat(one.get("tenant").asText()).isEqualTo(tenant.get("id").asText());
+    assertThat(one.get("requests").asLong()).isGreaterThanOrEqualTo(3);
+    assertThat(one.get("throttled").asLong()).isEqualTo(1);
+    assertThat(one.has("p95Ms")).isTrue();
+    assertThat(one.get("quota").get("apiCalls").get("limit").asLong()).isEqualTo(3);
     JsonNode all = json(get("/metrics"));
-    assertThat(all.get("items").findValuesAsText("slug")).contains(tenant.slug().value());
+    assertThat(all.get("items").findValuesAsText("tenant")).contains(tenant.get("id").asText());
+    assertThat(json(get("/alerts?tenant=" + tenant.get("id").asText())).get("items").findValuesAsText("kind"))
+        .contains("QUOTA");
   }
 
   @Test
