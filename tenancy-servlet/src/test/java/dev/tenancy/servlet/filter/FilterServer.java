@@ -180,6 +180,10 @@ final class FilterServer implements AutoCloseable {
     return send(request(path, token, headers).GET().build());
   }
 
+  URI baseUri() {
+    return URI.create(base);
+  }
+
   HttpRequest.Builder request(String path, String token, String... headers) {
     HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
     if (token != null) {
