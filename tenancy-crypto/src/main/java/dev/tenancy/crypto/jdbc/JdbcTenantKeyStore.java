@@ -22,7 +22,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.flywaydb.core.api.FlywayException;
 import org.jspecify.annotations.Nullable;
@@ -286,8 +285,6 @@ public final class JdbcTenantKeyStore implements TenantKeyStore {
   /** Configures a {@link JdbcTenantKeyStore}; {@link #build()} checks the options and migrates the table. */
   public static final class Builder {
 
-    private static final Pattern SCHEMA = Pattern.compile("[a-z][a-z0-9_]{0,62}");
-
     private @Nullable DataSource dataSource;
     private String schema = "tenancy_crypto";
     private boolean migrate = true;
@@ -347,15 +344,7 @@ public final class JdbcTenantKeyStore implements TenantKeyStore {
      * @throws KeyStoreAccessException if the database cannot be reached or migrated
      */
     public JdbcTenantKeyStore build() {
-      DataSource source = dataSource;
-      if (source == null) {
-        throw new IllegalStateException("JdbcTenantKeyStore needs a DataSource: call dataSource(...) with the"
-            + " platform (admin) DataSource");
-      }
-      if (!SCHEMA.matcher(schema).matches()) {
-        throw new IllegalArgumentException("schema must be lower-case letters, digits and '_', starting with a letter"
-            + " (at most 63); was '" + schema + "'");
-      }
+      DataSource source = LibraryMigrations.requireStoreOptions(dataSource, schema, "JdbcTenantKeyStore");
       Database database;
       try (Connection connection = source.getConnection()) {
         database = Database.of(connection);

@@ -25,7 +25,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.flywaydb.core.api.FlywayException;
 import org.jspecify.annotations.Nullable;
@@ -285,8 +284,6 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
   /** Configures a {@link JdbcApiKeyStore}; {@link #build()} checks the options and migrates the table. */
   public static final class Builder {
 
-    private static final Pattern SCHEMA = Pattern.compile("[a-z][a-z0-9_]{0,62}");
-
     private @Nullable DataSource dataSource;
     private String schema = "tenancy_identity";
     private boolean migrate = true;
@@ -339,15 +336,7 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
      * @throws ApiKeyStoreAccessException if the database cannot be reached or migrated
      */
     public JdbcApiKeyStore build() {
-      DataSource source = dataSource;
-      if (source == null) {
-        throw new IllegalStateException("JdbcApiKeyStore needs a DataSource: call dataSource(...) with the platform"
-            + " (admin) DataSource");
-      }
-      if (!SCHEMA.matcher(schema).matches()) {
-        throw new IllegalArgumentException("schema must be lower-case letters, digits and '_', starting with a letter"
-            + " (at most 63); was '" + schema + "'");
-      }
+      DataSource source = LibraryMigrations.requireStoreOptions(dataSource, schema, "JdbcApiKeyStore");
       Database database;
       try (Connection connection = source.getConnection()) {
         database = Database.of(connection);

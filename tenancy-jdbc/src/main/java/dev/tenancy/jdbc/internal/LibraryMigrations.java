@@ -4,8 +4,10 @@ import dev.tenancy.core.TenancyConfigurationException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How Tenancy's own JDBC stores recognise their database and migrate their tables: each store keeps its tables and
@@ -26,7 +28,31 @@ public final class LibraryMigrations {
     }
   }
 
+  private static final Pattern SCHEMA = Pattern.compile("[a-z][a-z0-9_]{0,62}");
+
   private LibraryMigrations() {
+  }
+
+  /**
+   * Checks what every store's builder needs before it touches the database.
+   *
+   * @param dataSource the DataSource the builder was given, if any
+   * @param schema the schema the builder was given
+   * @param store the store's name, for the messages
+   * @return the DataSource
+   * @throws IllegalStateException if no DataSource was given
+   * @throws IllegalArgumentException if the schema name is not a plain lower-case identifier
+   */
+  public static DataSource requireStoreOptions(@Nullable DataSource dataSource, String schema, String store) {
+    if (dataSource == null) {
+      throw new IllegalStateException(store + " needs a DataSource: call dataSource(...) with the platform (admin)"
+          + " DataSource");
+    }
+    if (!SCHEMA.matcher(schema).matches()) {
+      throw new IllegalArgumentException("schema must be lower-case letters, digits and '_', starting with a letter"
+          + " (at most 63); was '" + schema + "'");
+    }
+    return dataSource;
   }
 
   /**

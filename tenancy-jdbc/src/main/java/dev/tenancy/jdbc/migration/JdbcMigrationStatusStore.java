@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.flywaydb.core.api.FlywayException;
 import org.jspecify.annotations.Nullable;
@@ -268,8 +267,6 @@ public final class JdbcMigrationStatusStore implements MigrationStatusStore {
   /** Configures a {@link JdbcMigrationStatusStore}; {@link #build()} checks the options and migrates the table. */
   public static final class Builder {
 
-    private static final Pattern SCHEMA = Pattern.compile("[a-z][a-z0-9_]{0,62}");
-
     private @Nullable DataSource dataSource;
     private String schema = DEFAULT_SCHEMA;
     private boolean migrate = true;
@@ -322,15 +319,7 @@ public final class JdbcMigrationStatusStore implements MigrationStatusStore {
      * @throws MigrationStatusStoreAccessException if the database cannot be reached or migrated
      */
     public JdbcMigrationStatusStore build() {
-      DataSource source = dataSource;
-      if (source == null) {
-        throw new IllegalStateException("JdbcMigrationStatusStore needs a DataSource: call dataSource(...) with the"
-            + " platform (admin) DataSource");
-      }
-      if (!SCHEMA.matcher(schema).matches()) {
-        throw new IllegalArgumentException("schema must be lower-case letters, digits and '_', starting with a letter"
-            + " (at most 63); was '" + schema + "'");
-      }
+      DataSource source = LibraryMigrations.requireStoreOptions(dataSource, schema, "JdbcMigrationStatusStore");
       LibraryMigrations.Database database;
       try (Connection connection = source.getConnection()) {
         database = LibraryMigrations.detect(connection, "JdbcMigrationStatusStore", "MigrationStatusStore");

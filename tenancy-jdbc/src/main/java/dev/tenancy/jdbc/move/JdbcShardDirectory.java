@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.flywaydb.core.api.FlywayException;
 import org.jspecify.annotations.Nullable;
@@ -264,8 +263,6 @@ public final class JdbcShardDirectory implements MutableShardDirectory {
   /** Configures a {@link JdbcShardDirectory}; {@link #build()} checks the options and migrates the table. */
   public static final class Builder {
 
-    private static final Pattern SCHEMA = Pattern.compile("[a-z][a-z0-9_]{0,62}");
-
     private @Nullable DataSource dataSource;
     private String schema = "tenancy_shards";
     private Duration cacheTtl = Duration.ofSeconds(5);
@@ -354,15 +351,7 @@ public final class JdbcShardDirectory implements MutableShardDirectory {
      * @throws ShardDirectoryAccessException if the database cannot be reached or migrated
      */
     public JdbcShardDirectory build() {
-      DataSource source = dataSource;
-      if (source == null) {
-        throw new IllegalStateException("JdbcShardDirectory needs a DataSource: call dataSource(...) with the"
-            + " platform (admin) DataSource");
-      }
-      if (!SCHEMA.matcher(schema).matches()) {
-        throw new IllegalArgumentException("schema must be lower-case letters, digits and '_', starting with a letter"
-            + " (at most 63); was '" + schema + "'");
-      }
+      DataSource source = LibraryMigrations.requireStoreOptions(dataSource, schema, "JdbcShardDirectory");
       LibraryMigrations.Database database;
       try (Connection connection = source.getConnection()) {
         database = LibraryMigrations.detect(connection, "JdbcShardDirectory", "MutableShardDirectory");

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.flywaydb.core.api.FlywayException;
 import org.jspecify.annotations.Nullable;
@@ -198,8 +197,6 @@ public final class JdbcTenantStore implements TenantStore, AutoCloseable {
    */
   public static final class Builder {
 
-    private static final Pattern SCHEMA = Pattern.compile("[a-z][a-z0-9_]{0,62}");
-
     private @Nullable DataSource dataSource;
     private String schema = "tenancy";
     private Duration cacheTtl = Duration.ofSeconds(5);
@@ -297,15 +294,7 @@ public final class JdbcTenantStore implements TenantStore, AutoCloseable {
      * @throws TenantStoreAccessException if the database cannot be reached or migrated
      */
     public JdbcTenantStore build() {
-      DataSource source = dataSource;
-      if (source == null) {
-        throw new IllegalStateException("JdbcTenantStore needs a DataSource: call dataSource(...) with the platform"
-            + " (admin) DataSource");
-      }
-      if (!SCHEMA.matcher(schema).matches()) {
-        throw new IllegalArgumentException("schema must be lower-case letters, digits and '_', starting with a letter"
-            + " (at most 63); was '" + schema + "'");
-      }
+      DataSource source = LibraryMigrations.requireStoreOptions(dataSource, schema, "JdbcTenantStore");
       if (cacheTtl.isNegative()) {
         throw new IllegalArgumentException("cacheTtl must be zero (no cache) or positive, was " + cacheTtl);
       }

@@ -14,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.flywaydb.core.api.FlywayException;
 import org.jspecify.annotations.Nullable;
@@ -194,8 +193,6 @@ public final class JdbcUsageStore implements UsageStore {
   /** Configures a {@link JdbcUsageStore}; {@link #build()} checks the options and migrates the table. */
   public static final class Builder {
 
-    private static final Pattern SCHEMA = Pattern.compile("[a-z][a-z0-9_]{0,62}");
-
     private @Nullable DataSource dataSource;
     private String schema = "tenancy_usage";
     private boolean migrate = true;
@@ -247,15 +244,7 @@ public final class JdbcUsageStore implements UsageStore {
      * @throws UsageStoreAccessException if the database cannot be reached or migrated
      */
     public JdbcUsageStore build() {
-      DataSource source = dataSource;
-      if (source == null) {
-        throw new IllegalStateException("JdbcUsageStore needs a DataSource: call dataSource(...) with the platform"
-            + " (admin) DataSource");
-      }
-      if (!SCHEMA.matcher(schema).matches()) {
-        throw new IllegalArgumentException("schema must be lower-case letters, digits and '_', starting with a letter"
-            + " (at most 63); was '" + schema + "'");
-      }
+      DataSource source = LibraryMigrations.requireStoreOptions(dataSource, schema, "JdbcUsageStore");
       Dialect dialect;
       try (Connection connection = source.getConnection()) {
         dialect = Dialect.of(connection);
