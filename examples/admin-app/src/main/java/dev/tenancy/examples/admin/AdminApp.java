@@ -82,6 +82,8 @@ public final class AdminApp implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(AdminApp.class);
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** The app's tenant tables; under RLS shared by every tenant, with an {@code organization_id} column. */
+  private static final java.util.List<String> SHARED_TABLES = java.util.List.of("leads", "app_users");
 
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private Server server;
@@ -90,6 +92,7 @@ public final class AdminApp implements AutoCloseable {
   private TenantService tenants;
   private ApiKeyService apiKeys;
   private LeadStore leads;
+  private javax.sql.DataSource platformDataSource;
 
   private AdminApp() {
   }
@@ -167,6 +170,7 @@ public final class AdminApp implements AutoCloseable {
           .locations("classpath:db/tenant").build();
     }
     TenantAwareDataSource data = own(TenantAwareDataSource.of(strategy));
+    platformDataSource = platform;
 
     // Audit first: every other service records into it.
     JdbcAuditSink sink = JdbcAuditSink.builder().dataSource(platform).build();
@@ -184,6 +188,8 @@ public final class AdminApp implements AutoCloseable {
         .listener(audit.lifecycleListener());
     if (schemaStep != null) {
       service.step(schemaStep);
+    } else {
+      service.step(new SharedRowsStep(platform, SHARED_TABLES));
     }
     tenants = service.step(new DataKeyProvisioningStep(keys)).build();
 
@@ -279,6 +285,11 @@ public final class AdminApp implements AutoCloseable {
     return leads;
   }
 
+  /** The raw platform pool, for tests that look under the API (never for tenant data). */
+  javax.sql.DataSource platformDataSource() {
+    return platformDataSource;
+  }
+
   /** Stops serving and closes every pool, store and background task, the last started first. */
   @Override
   public synchronized void close() {
@@ -328,7 +339,7 @@ public final class AdminApp implements AutoCloseable {
     Flyway.configure().dataSource(owner).locations("classpath:db/shared").table("crm_schema_history")
         .baselineOnMigrate(true).baselineVersion("0").load().migrate();
     try (Connection connection = owner.getConnection()) {
-      RlsPolicies.builder().tables("leads", "app_users").applicationRole(appRole).build().apply(connection);
+      RlsPolicies.builder().tables(SHARED_TABLES).applicationRole(appRole).build().apply(connection);
     }
   }
 

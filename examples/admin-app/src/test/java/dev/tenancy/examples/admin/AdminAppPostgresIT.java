@@ -35,6 +35,19 @@ class AdminAppPostgresIT extends AppScenarios {
     }
   }
 
+  @Override
+  long leadRows(Agency agency) throws Exception {
+    try (Connection connection = app.platformDataSource().getConnection();
+        java.sql.PreparedStatement count = connection.prepareStatement(
+            "SELECT count(*) FROM leads WHERE organization_id = ?")) {
+      count.setObject(1, java.util.UUID.fromString(agency.id));
+      try (ResultSet row = count.executeQuery()) {
+        row.next();
+        return row.getLong(1);
+      }
+    }
+  }
+
   @Test
   void theApplicationRoleSeesNoRowWithoutATenant_andCannotEscapeTheShards() throws Exception {
     Agency a = agency("rls", "");

@@ -143,6 +143,13 @@ abstract class AppScenarios {
         () -> app.leads().storedEmail(UUID.fromString(leadId)).orElseThrow());
     assertThat(stored).doesNotContain("ann@example.com", "ann");
 
+    // The platform admin gets in only by naming the tenant and giving a reason.
+    HttpResponse<String> support = send("GET", "/api/v1/leads/" + leadId, adminToken, null, "X-Tenant-ID", a.id,
+        "X-Access-Reason", "ticket 4711");
+    assertThat(support.statusCode()).as(support.body()).isEqualTo(200);
+    assertThat(send("GET", "/api/v1/leads/" + leadId, adminToken, null, "X-Tenant-ID", a.id).statusCode())
+        .isNotEqualTo(200);
+
     // Roles: a viewer reads but does not write; only a tenant admin adds users.
     String viewerA = a.user("viewer-a", "viewer");
     assertThat(send("GET", "/api/v1/leads/" + leadId, viewerA, null).statusCode()).isEqualTo(200);
@@ -309,15 +316,41 @@ abstract class AppScenarios {
     assertThat(leadsB).contains("B before", "B after");
   }
 
+  // ------------------------------------------------------------------ purge
+
+  @Test
+  void purge_erasesOnlyThatAgencysRows_andItsCredentialsStopWorking() throws Exception {
+    Agency gone = agency("purged", "");
+    Agency stays = agency("stays", "");
+    String agentGone = gone.user("agent", "agent");
+    String agentStays = stays.user("agent", "agent");
+    send("POST", "/api/v1/leads", agentGone, "{\"name\":\"Erase me\",\"email\":\"erase@example.com\"}");
+    send("POST", "/api/v1/leads", agentStays, "{\"name\":\"Keep me\",\"email\":\"keep@example.com\"}");
+    assertThat(leadRows(gone)).isEqualTo(1);
+
+    assertThat(admin("DELETE", "/tenants/" + gone.id + "?purge=true", null).statusCode()).isEqualTo(202);
+    assertThat(leadRows(gone)).isZero();
+    assertThat(leadRows(stays)).isEqualTo(1);
+    assertThat(send("GET", "/api/v1/leads", agentGone, null).statusCode()).isBetween(401, 404);
+    assertThat(send("POST", "/api/v1/auth/token", null, "{\"apiKey\":\"" + gone.adminKey + "\"}").statusCode())
+        .isEqualTo(401);
+    assertThat(send("GET", "/api/v1/leads", agentStays, null).body()).contains("Keep me");
+  }
+
+  /** @return how many lead rows of the agency the database holds, looked at under the API */
+  abstract long leadRows(Agency agency) throws Exception;
+
   // ------------------------------------------------------------------ helpers
 
   /** An agency created over the admin API, with its tenant_admin key. */
   final class Agency {
     final String id;
+    final String slug;
     final String adminKey;
 
-    Agency(String id, String adminKey) {
+    Agency(String id, String slug, String adminKey) {
       this.id = id;
+      this.slug = slug;
       this.adminKey = adminKey;
     }
 
@@ -331,11 +364,12 @@ abstract class AppScenarios {
   }
 
   Agency agency(String prefix, String extra) throws Exception {
-    HttpResponse<String> created = admin("POST", "/tenants", "{\"slug\":\"" + slug(prefix) + "\",\"displayName\":\""
+    String slug = slug(prefix);
+    HttpResponse<String> created = admin("POST", "/tenants", "{\"slug\":\"" + slug + "\",\"displayName\":\""
         + prefix + "\",\"status\":\"ACTIVE\"" + extra + "}");
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     JsonNode body = json(created);
-    return new Agency(body.get("id").asText(), body.get("credentials").get("apiKey").asText());
+    return new Agency(body.get("id").asText(), slug, body.get("credentials").get("apiKey").asText());
   }
 
   static String slug(String prefix) {
