@@ -316,6 +316,29 @@ abstract class AppScenarios {
     assertThat(leadsB).contains("B before", "B after");
   }
 
+  // ------------------------------------------------------------------ bad input
+
+  @Test
+  void badInput_isAProblemWithoutInternals() throws Exception {
+    String agent = agency("input", "").user("agent", "agent");
+    assertProblem(send("POST", "/api/v1/leads", agent, "{\"name\":"), 400, "validation-failed");
+    assertProblem(send("POST", "/api/v1/leads", agent, "[1,2]"), 400, "validation-failed");
+    assertProblem(send("POST", "/api/v1/leads", agent, "{\"name\":\"No mail\",\"email\":\"not-an-address\"}"),
+        400, "validation-failed");
+    HttpResponse<String> plain = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/leads"))
+        .header("Authorization", "Bearer " + agent).header("Content-Type", "text/plain")
+        .POST(BodyPublishers.ofString("name=x")).build(), HttpResponse.BodyHandlers.ofString());
+    assertProblem(plain, 415, "unsupported-media-type");
+    HttpResponse<String> huge = send("POST", "/api/v1/leads", agent,
+        "{\"name\":\"" + "x".repeat(1024 * 1024 + 10) + "\",\"email\":\"a@b.c\"}");
+    assertProblem(huge, 413, "payload-too-large");
+    for (String id : List.of("42", "' OR '1'='1", UUID.randomUUID().toString())) {
+      assertProblem(send("GET", "/api/v1/leads/" + java.net.URLEncoder.encode(id, StandardCharsets.UTF_8), agent,
+          null), 404, "not-found");
+    }
+    assertThat(json(send("GET", "/api/v1/leads", agent, null)).get("total").asInt()).isZero();
+  }
+
   // ------------------------------------------------------------------ purge
 
   @Test
