@@ -173,7 +173,15 @@ public final class AdminApp implements AutoCloseable {
     platformDataSource = platform;
 
     // Audit first: every other service records into it.
-    JdbcAuditSink sink = JdbcAuditSink.builder().dataSource(platform).build();
+    JdbcAuditSink sink;
+    if (shared) {
+      // The owner could disable the append-only trigger: records are written as the application role, which the
+      // owner grants INSERT and SELECT only.
+      HikariDataSource auditPool = own(pool(url, config.dbAppUser(), "TENANCY_DB_APP_PASSWORD", "tenancy-audit"));
+      sink = JdbcAuditSink.builder().dataSource(auditPool).migrationDataSource(platform).build();
+    } else {
+      sink = JdbcAuditSink.builder().dataSource(platform).build();
+    }
     AuditLog audit = own(AuditLog.builder().sink(sink).key(AuditKey.of(secret(secrets, "audit"))).build());
     own(TenantContext.addPlatformAccessListener(audit.platformAccessListener()));
 

@@ -49,7 +49,7 @@ class AdminAppPostgresIT extends AppScenarios {
   }
 
   @Test
-  void theApplicationRoleSeesNoRowWithoutATenant_andCannotEscapeTheShards() throws Exception {
+  void theApplicationRole_seesNoRowWithoutATenant_onlyCiphertext_andCannotRewriteTheAuditTrail() throws Exception {
     Agency a = agency("rls", "");
     String agent = a.user("agent", "agent");
     send("POST", "/api/v1/leads", agent, "{\"name\":\"Hidden\",\"email\":\"hidden@example.com\"}");
@@ -68,6 +68,10 @@ class AdminAppPostgresIT extends AppScenarios {
         assertThat(role.getBoolean(1)).isFalse();
         assertThat(role.getBoolean(2)).isFalse();
       }
+      // The audit trail is append-only for the role the app writes it as.
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+          () -> statement.executeUpdate("DELETE FROM tenancy_audit.audit_records"))
+          .isInstanceOf(java.sql.SQLException.class);
       statement.execute("SELECT set_config('tenancy.tenant_id', '" + a.id + "', false)");
       try (ResultSet rows = statement.executeQuery("SELECT name, email_enc FROM leads")) {
         assertThat(rows.next()).isTrue();
