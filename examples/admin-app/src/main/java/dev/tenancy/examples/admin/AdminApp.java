@@ -3,6 +3,7 @@ package dev.tenancy.examples.admin;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tenancy.core.EnvironmentOverrides;
+import dev.tenancy.core.Tenant;
 import dev.tenancy.core.TenantContext;
 import dev.tenancy.core.TenantConfigurationResolver;
 import dev.tenancy.core.TierCatalog;
@@ -18,6 +19,7 @@ import dev.tenancy.core.identity.TokenKey;
 import dev.tenancy.core.lifecycle.TenantService;
 import dev.tenancy.core.memory.InMemoryQuotaStore;
 import dev.tenancy.core.quota.QuotaManager;
+import dev.tenancy.core.spi.ProvisioningStep;
 import dev.tenancy.core.spi.QuotaStore;
 import dev.tenancy.crypto.DataKeyProvisioningStep;
 import dev.tenancy.crypto.DevelopmentKekProvider;
@@ -27,6 +29,7 @@ import dev.tenancy.crypto.TenantKeys;
 import dev.tenancy.crypto.jdbc.EncryptedColumns;
 import dev.tenancy.crypto.jdbc.JdbcTenantKeyStore;
 import dev.tenancy.crypto.spi.KeyEncryptionKeyProvider;
+import dev.tenancy.jdbc.DatabasePerTenant;
 import dev.tenancy.jdbc.IsolationStrategy;
 import dev.tenancy.jdbc.RlsPolicies;
 import dev.tenancy.jdbc.RowLevelSecurity;
@@ -37,6 +40,7 @@ import dev.tenancy.jdbc.backup.BackupKey;
 import dev.tenancy.jdbc.backup.BackupRepository;
 import dev.tenancy.jdbc.backup.JdbcTenantBackups;
 import dev.tenancy.jdbc.identity.JdbcApiKeyStore;
+import dev.tenancy.jdbc.provisioning.CreateDatabaseStep;
 import dev.tenancy.jdbc.provisioning.CreateSchemaStep;
 import dev.tenancy.jdbc.store.JdbcTenantStore;
 import dev.tenancy.jdbc.verify.DatabaseReachabilityCheck;
@@ -143,11 +147,9 @@ public final class AdminApp implements AutoCloseable {
 
     // Databases: the platform pool holds Tenancy's own tables; tenant data goes through the tenant-aware source.
     String isolation = config.effectiveIsolation();
-    if (isolation.equals("database")) {
-      throw new IllegalArgumentException("TENANCY_ISOLATION=database is not wired in this example: use schema or rls");
-    }
-    if (isolation.equals("rls") && !config.postgres()) {
-      throw new IllegalArgumentException("TENANCY_ISOLATION=rls needs PostgreSQL: set TENANCY_DB_URL=jdbc:postgresql://…");
+    if (!isolation.equals("schema") && !config.postgres()) {
+      throw new IllegalArgumentException("TENANCY_ISOLATION=" + isolation + " needs PostgreSQL: set "
+          + "TENANCY_DB_URL=jdbc:postgresql://…");
     }
     String url = memory ? "jdbc:h2:mem:tenancy-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"
         : config.dbUrl() != null ? config.dbUrl()
@@ -155,18 +157,32 @@ public final class AdminApp implements AutoCloseable {
     HikariDataSource platform = own(pool(url, config.dbUser(), "TENANCY_DB_PASSWORD", "tenancy-platform"));
     HikariDataSource tenantPool;
     IsolationStrategy strategy;
-    CreateSchemaStep schemaStep = null;
+    ProvisioningStep dataStep = null;
     boolean shared = isolation.equals("rls");
     if (shared) {
       sharedTables(platform, config.dbAppUser());
       tenantPool = own(pool(url, config.dbAppUser(), "TENANCY_DB_APP_PASSWORD", "tenancy-app"));
       refuseUnsafeRole(tenantPool);
       strategy = RowLevelSecurity.builder(tenantPool).build();
+    } else if (isolation.equals("database")) {
+      // The platform pool also creates and drops the tenant databases, so its role needs CREATEDB.
+      tenantPool = null;
+      CreateDatabaseStep databases = databaseStep(config, url, platform);
+      // Small pools that keep no idle connection: at most 50 × 4 connections, few while tenants are quiet.
+      DatabasePerTenant perTenant = DatabasePerTenant.builder(tenant -> {
+        HikariConfig pool = poolConfig(databases.url(tenant.slug()), config.dbUser(), "TENANCY_DB_PASSWORD",
+            "tenancy-" + databases.databaseName(tenant.slug()));
+        pool.setMaximumPoolSize(4);
+        pool.setMinimumIdle(0);
+        return new HikariDataSource(pool);
+      }).maximumPools(50).platformDataSource(platform).build();
+      strategy = perTenant;
+      dataStep = new EvictingDatabaseStep(databases, perTenant);
     } else {
       tenantPool = platform;
       strategy = SchemaPerTenant.builder(platform).schemaPrefix("tenant_")
           .platformSchema(config.postgres() ? "public" : "PUBLIC").build();
-      schemaStep = CreateSchemaStep.builder().dataSource(platform).schemaPrefix("tenant_")
+      dataStep = CreateSchemaStep.builder().dataSource(platform).schemaPrefix("tenant_")
           .locations("classpath:db/tenant").build();
     }
     TenantAwareDataSource data = own(TenantAwareDataSource.of(strategy));
@@ -194,8 +210,8 @@ public final class AdminApp implements AutoCloseable {
     TenantService.Builder service = TenantService.builder().store(store)
         .resolver(TenantConfigurationResolver.of(TierCatalog.builtIn(), EnvironmentOverrides.none()))
         .listener(audit.lifecycleListener());
-    if (schemaStep != null) {
-      service.step(schemaStep);
+    if (dataStep != null) {
+      service.step(dataStep);
     } else {
       service.step(new SharedRowsStep(platform, SHARED_TABLES));
     }
@@ -230,8 +246,11 @@ public final class AdminApp implements AutoCloseable {
         }).build());
     MicrometerTenantMetrics metrics = MicrometerTenantMetrics.builder().registry(new SimpleMeterRegistry())
         .alerts(alerts).build();
-    TenantHealthChecks health = TenantHealthChecks.builder().tenants(tenants)
-        .check(DatabaseReachabilityCheck.builder(data).pool(tenantPool).build()).build();
+    DatabaseReachabilityCheck.Builder reachability = DatabaseReachabilityCheck.builder(data);
+    if (tenantPool != null) {
+      reachability.pool(tenantPool);
+    }
+    TenantHealthChecks health = TenantHealthChecks.builder().tenants(tenants).check(reachability.build()).build();
 
     Path archives = memory ? Files.createTempDirectory("tenancy-backups") : dataDir.resolve("backups");
     Files.createDirectories(archives);
@@ -316,6 +335,12 @@ public final class AdminApp implements AutoCloseable {
   }
 
   private static HikariDataSource pool(String url, String user, String passwordVariable, String name) {
+    HikariConfig config = poolConfig(url, user, passwordVariable, name);
+    config.setMaximumPoolSize(10);
+    return new HikariDataSource(config);
+  }
+
+  private static HikariConfig poolConfig(String url, String user, String passwordVariable, String name) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
     if (user != null) {
@@ -326,8 +351,57 @@ public final class AdminApp implements AutoCloseable {
       }
     }
     config.setPoolName(name);
-    config.setMaximumPoolSize(10);
-    return new HikariDataSource(config);
+    return config;
+  }
+
+  /**
+   * The database-per-tenant provisioning: databases named prefix plus slug on the server of {@code url}, migrated
+   * with the same tenant migrations as the schema mode, as the configured owner.
+   */
+  private static CreateDatabaseStep databaseStep(AppConfig config, String url, HikariDataSource platform) {
+    CreateDatabaseStep.Builder step = CreateDatabaseStep.builder().adminDataSource(platform)
+        .urlTemplate(databaseUrlTemplate(url)).databasePrefix(config.dbPrefix()).locations("classpath:db/tenant");
+    if (config.dbUser() != null) {
+      step.credentials(config.dbUser(), System.getenv("TENANCY_DB_PASSWORD"));
+    }
+    return step.build();
+  }
+
+  /** {@code jdbc:postgresql://host:5432/crm?ssl=true} becomes {@code jdbc:postgresql://host:5432/{database}?ssl=true}. */
+  static String databaseUrlTemplate(String url) {
+    String scheme = "jdbc:postgresql://";
+    int query = url.indexOf('?');
+    int end = query < 0 ? url.length() : query;
+    int slash = url.lastIndexOf('/', end - 1);
+    if (!url.startsWith(scheme) || slash < scheme.length() || slash == end - 1) {
+      throw new IllegalArgumentException("TENANCY_ISOLATION=database needs TENANCY_DB_URL to name a database, e.g. "
+          + "jdbc:postgresql://host:5432/tenancy; got '" + url.substring(0, end) + "'");
+    }
+    return url.substring(0, slash + 1) + CreateDatabaseStep.DATABASE_PLACEHOLDER + url.substring(end);
+  }
+
+  /**
+   * Creates a tenant's database; on purge closes its pool first, so no idle connection of the app outlives the
+   * database (the drop would end them anyway, and the pool would keep failing on them).
+   */
+  private record EvictingDatabaseStep(CreateDatabaseStep databases, DatabasePerTenant pools)
+      implements ProvisioningStep {
+
+    @Override
+    public String name() {
+      return databases.name();
+    }
+
+    @Override
+    public void provision(Tenant tenant) throws Exception {
+      databases.provision(tenant);
+    }
+
+    @Override
+    public void deprovision(Tenant tenant) throws Exception {
+      pools.evict(tenant.id());
+      databases.deprovision(tenant);
+    }
   }
 
   /**

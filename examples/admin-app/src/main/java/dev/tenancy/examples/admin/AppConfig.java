@@ -22,14 +22,18 @@ import java.util.Optional;
  *     for the driver's default
  * @param dbAppUser the PostgreSQL role tenant data is accessed as under RLS ({@code TENANCY_DB_APP_USER}, default
  *     {@code tenancy_app}): created if missing, never the owner, never BYPASSRLS
+ * @param dbPrefix the prefix of every tenant database's name under {@code TENANCY_ISOLATION=database}
+ *     ({@code TENANCY_DB_PREFIX}, default {@code tenant_}); 1 to 21 characters a-z, 0-9 or {@code _}, starting with a
+ *     letter
  */
 public record AppConfig(int port, String dbUrl, String isolation, String redisUrl, String jwtSecret,
-    String jwtIssuer, String adminApiKey, String masterKeyFile, boolean demo, String dbUser, String dbAppUser) {
+    String jwtIssuer, String adminApiKey, String masterKeyFile, boolean demo, String dbUser, String dbAppUser,
+    String dbPrefix) {
 
   /** The variables the example reads, each also a {@code --flag}. */
   static final String[] VARIABLES = {"PORT", "TENANCY_DB_URL", "TENANCY_ISOLATION", "TENANCY_REDIS_URL",
       "TENANCY_JWT_SECRET", "TENANCY_JWT_ISSUER", "TENANCY_ADMIN_API_KEY", "TENANCY_MASTER_KEY_FILE",
-      "TENANCY_DB_USER", "TENANCY_DB_APP_USER"};
+      "TENANCY_DB_USER", "TENANCY_DB_APP_USER", "TENANCY_DB_PREFIX"};
 
   /**
    * Reads the configuration.
@@ -78,7 +82,8 @@ public record AppConfig(int port, String dbUrl, String isolation, String redisUr
       if (!java.util.List.of(VARIABLES).contains(name)) {
         throw new IllegalArgumentException("Unknown flag --" + flag + "; known: --port, --tenancy-db-url, "
             + "--tenancy-isolation, --tenancy-redis-url, --tenancy-jwt-secret, --tenancy-jwt-issuer, "
-            + "--tenancy-admin-api-key, --tenancy-master-key-file, --tenancy-db-user, --tenancy-db-app-user, --demo");
+            + "--tenancy-admin-api-key, --tenancy-master-key-file, --tenancy-db-user, --tenancy-db-app-user, --tenancy-db-prefix, "
+            + "--demo");
       }
       values.put(name, value);
     }
@@ -99,10 +104,15 @@ public record AppConfig(int port, String dbUrl, String isolation, String redisUr
     if (secret != null && secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
       throw new IllegalArgumentException("TENANCY_JWT_SECRET must be at least 32 bytes");
     }
+    String dbPrefix = values.getOrDefault("TENANCY_DB_PREFIX", "tenant_");
+    if (!dbPrefix.matches("[a-z][a-z0-9_]{0,20}")) {
+      throw new IllegalArgumentException("TENANCY_DB_PREFIX must be 1 to 21 characters a-z, 0-9 or _, starting with "
+          + "a letter, got '" + dbPrefix + "'");
+    }
     return new AppConfig(port, values.get("TENANCY_DB_URL"), isolation, values.get("TENANCY_REDIS_URL"), secret,
         values.getOrDefault("TENANCY_JWT_ISSUER", "tenancy-example"), values.get("TENANCY_ADMIN_API_KEY"),
         values.get("TENANCY_MASTER_KEY_FILE"), demo, values.get("TENANCY_DB_USER"),
-        values.getOrDefault("TENANCY_DB_APP_USER", "tenancy_app"));
+        values.getOrDefault("TENANCY_DB_APP_USER", "tenancy_app"), dbPrefix);
   }
 
   /** @return whether the database is PostgreSQL */
@@ -118,6 +128,6 @@ public record AppConfig(int port, String dbUrl, String isolation, String redisUr
   /** @return a copy on another port */
   public AppConfig withPort(int newPort) {
     return new AppConfig(newPort, dbUrl, isolation, redisUrl, jwtSecret, jwtIssuer, adminApiKey, masterKeyFile, demo,
-        dbUser, dbAppUser);
+        dbUser, dbAppUser, dbPrefix);
   }
 }

@@ -17,6 +17,30 @@ class AppConfigTest {
     assertThat(config.jwtIssuer()).isEqualTo("tenancy-example");
     assertThat(config.redisUrl()).isNull();
     assertThat(config.demo()).isFalse();
+    assertThat(config.dbPrefix()).isEqualTo("tenant_");
+  }
+
+  @Test
+  void databasePrefix_comesFromTheEnvironmentOrTheFlag_andMustBeAPlainName() {
+    assertThat(AppConfig.from(Map.of("TENANCY_DB_PREFIX", "crm_")).dbPrefix()).isEqualTo("crm_");
+    assertThat(AppConfig.from(Map.of("TENANCY_DB_PREFIX", "crm_"), "--db-prefix=run42_").dbPrefix())
+        .isEqualTo("run42_");
+    assertThat(AppConfig.from(Map.of(), "--tenancy-db-prefix", "x_").withPort(0).dbPrefix()).isEqualTo("x_");
+    for (String bad : new String[] {"Tenant_", "1tenant_", "tenant-", "t\"; DROP DATABASE x;--", "a".repeat(22)}) {
+      assertThatThrownBy(() -> AppConfig.from(Map.of(), "--db-prefix=" + bad))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("TENANCY_DB_PREFIX");
+    }
+  }
+
+  @Test
+  void databaseUrlTemplate_replacesOnlyTheDatabaseName() {
+    assertThat(AdminApp.databaseUrlTemplate("jdbc:postgresql://db:5432/crm"))
+        .isEqualTo("jdbc:postgresql://db:5432/{database}");
+    assertThat(AdminApp.databaseUrlTemplate("jdbc:postgresql://db/crm?sslmode=require&options=a/b"))
+        .isEqualTo("jdbc:postgresql://db/{database}?sslmode=require&options=a/b");
+    for (String bad : new String[] {"jdbc:postgresql://db:5432", "jdbc:postgresql://db:5432/", "jdbc:h2:mem:x"}) {
+      assertThatThrownBy(() -> AdminApp.databaseUrlTemplate(bad)).hasMessageContaining("TENANCY_DB_URL");
+    }
   }
 
   @Test

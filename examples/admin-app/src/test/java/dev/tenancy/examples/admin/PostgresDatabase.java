@@ -51,9 +51,19 @@ final class PostgresDatabase implements AutoCloseable {
 
   /** @return the JDBC URL of this database */
   String url() {
+    return url(database);
+  }
+
+  /** @return the JDBC URL of another database on the same server */
+  static String url(String database) {
     int slash = URL.lastIndexOf('/');
     int query = URL.indexOf('?', slash);
     return URL.substring(0, slash + 1) + database + (query < 0 ? "" : URL.substring(query));
+  }
+
+  /** @return a connection to the server's test database as the admin user, e.g. to look at {@code pg_database} */
+  static Connection admin() throws SQLException {
+    return DriverManager.getConnection(URL, adminProperties());
   }
 
   /** @return a fresh role name, dropped with the database */
