@@ -1,0 +1,327 @@
+package dev.tenancy.spring;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The {@code tenancy.*} properties. Every value has a default, so an application with none set gets the built-in
+ * tiers, in-memory stores (or JDBC ones when it has a {@code DataSource}) and its DataSource wrapped for row-level
+ * security.
+ *
+ * <p>Mutable JavaBean because that is what Spring's binder and the configuration processor (which writes the IDE
+ * metadata) understand; the auto-configuration turns it into the library's immutable values at start-up.
+ */
+@ConfigurationProperties("tenancy")
+public class TenancyProperties {
+
+  /** Whether the built-in tiers (free, pro, enterprise) are the starting point that tenancy.tiers overrides. */
+  private boolean builtInTiers = true;
+
+  /**
+   * Tiers by name: a new name adds a tier, a built-in name replaces that tier's limits and features wholesale (so a
+   * tier never mixes two definitions).
+   */
+  private Map<String, TierDefinition> tiers = new LinkedHashMap<>();
+
+  /** How long a cancelled tenant's data is kept before it may be purged. */
+  private Duration retention = Duration.ofDays(30);
+
+  private final Store store = new Store();
+  private final Quota quota = new Quota();
+  private final Audit audit = new Audit();
+  private final DataSource datasource = new DataSource();
+  private final Filter filter = new Filter();
+
+  /** @return whether the built-in tiers are the base */
+  public boolean isBuiltInTiers() {
+    return builtInTiers;
+  }
+
+  /** @param builtInTiers whether the built-in tiers are the base */
+  public void setBuiltInTiers(boolean builtInTiers) {
+    this.builtInTiers = builtInTiers;
+  }
+
+  /** @return tier definitions by name */
+  public Map<String, TierDefinition> getTiers() {
+    return tiers;
+  }
+
+  /** @param tiers tier definitions by name */
+  public void setTiers(Map<String, TierDefinition> tiers) {
+    this.tiers = tiers;
+  }
+
+  /** @return how long a cancelled tenant's data is kept */
+  public Duration getRetention() {
+    return retention;
+  }
+
+  /** @param retention how long a cancelled tenant's data is kept */
+  public void setRetention(Duration retention) {
+    this.retention = retention;
+  }
+
+  /** @return tenant store settings */
+  public Store getStore() {
+    return store;
+  }
+
+  /** @return quota settings */
+  public Quota getQuota() {
+    return quota;
+  }
+
+  /** @return audit settings */
+  public Audit getAudit() {
+    return audit;
+  }
+
+  /** @return DataSource wrapping settings */
+  public DataSource getDatasource() {
+    return datasource;
+  }
+
+  /** @return TenantFilter registration settings */
+  public Filter getFilter() {
+    return filter;
+  }
+
+  /** One tier: numeric limits (e.g. apiCallsPerMonth) and feature flags (e.g. sso). */
+  public static class TierDefinition {
+    /** Limits by name, e.g. apiCallsPerMonth, requestsPerSecond, storageBytes. */
+    private Map<String, Long> limits = new LinkedHashMap<>();
+    /** Feature flags by name, e.g. sso, auditExport. */
+    private Map<String, Boolean> features = new LinkedHashMap<>();
+
+    /** @return limits by name */
+    public Map<String, Long> getLimits() {
+      return limits;
+    }
+
+    /** @param limits limits by name */
+    public void setLimits(Map<String, Long> limits) {
+      this.limits = limits;
+    }
+
+    /** @return features by name */
+    public Map<String, Boolean> getFeatures() {
+      return features;
+    }
+
+    /** @param features features by name */
+    public void setFeatures(Map<String, Boolean> features) {
+      this.features = features;
+    }
+  }
+
+  /** The JDBC tenant store, used when the application has a DataSource. */
+  public static class Store {
+    /** Schema of the tenant tables; the connection's default schema when unset. */
+    private @Nullable String schema;
+    /** Whether the store creates and migrates its tables at start-up. */
+    private boolean migrate = true;
+
+    /** @return the schema, or null for the default */
+    public @Nullable String getSchema() {
+      return schema;
+    }
+
+    /** @param schema the schema */
+    public void setSchema(@Nullable String schema) {
+      this.schema = schema;
+    }
+
+    /** @return whether tables are migrated at start-up */
+    public boolean isMigrate() {
+      return migrate;
+    }
+
+    /** @param migrate whether tables are migrated at start-up */
+    public void setMigrate(boolean migrate) {
+      this.migrate = migrate;
+    }
+  }
+
+  /** The quota manager. */
+  public static class Quota {
+    /** Share of a limit (above 0, at most 1) at which a soft-limit alert fires. */
+    private double softThreshold = 0.8;
+    /** Prefix of every quota key, so several applications can share one store. */
+    private @Nullable String keyPrefix;
+
+    /** @return the soft threshold */
+    public double getSoftThreshold() {
+      return softThreshold;
+    }
+
+    /** @param softThreshold the soft threshold */
+    public void setSoftThreshold(double softThreshold) {
+      this.softThreshold = softThreshold;
+    }
+
+    /** @return the key prefix, or null for the library's default */
+    public @Nullable String getKeyPrefix() {
+      return keyPrefix;
+    }
+
+    /** @param keyPrefix the key prefix */
+    public void setKeyPrefix(@Nullable String keyPrefix) {
+      this.keyPrefix = keyPrefix;
+    }
+  }
+
+  /** The audit log. */
+  public static class Audit {
+    /** Whether an AuditLog bean is created at all. */
+    private boolean enabled = true;
+    /** Schema of the JDBC audit table. */
+    private String schema = "tenancy_audit";
+    /** Whether the JDBC audit sink creates its table at start-up. */
+    private boolean migrate = true;
+
+    /** @return whether the audit log is created */
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    /** @param enabled whether the audit log is created */
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    /** @return the audit schema */
+    public String getSchema() {
+      return schema;
+    }
+
+    /** @param schema the audit schema */
+    public void setSchema(String schema) {
+      this.schema = schema;
+    }
+
+    /** @return whether the audit table is migrated at start-up */
+    public boolean isMigrate() {
+      return migrate;
+    }
+
+    /** @param migrate whether the audit table is migrated at start-up */
+    public void setMigrate(boolean migrate) {
+      this.migrate = migrate;
+    }
+  }
+
+  /** How the application's DataSource is made tenant-aware. */
+  public static class DataSource {
+    /** Whether the application's DataSource bean is wrapped into a TenantAwareDataSource. */
+    private boolean wrap = true;
+    /** How tenants are kept apart: rls (PostgreSQL row-level security) or schema (one schema per tenant). */
+    private Strategy strategy = Strategy.RLS;
+    /** The session setting RLS policies read the tenant id from; the library's default when unset. */
+    private @Nullable String rlsSetting;
+    /** Prefix of per-tenant schema names (schema strategy); the library's default when unset. */
+    private @Nullable String schemaPrefix;
+
+    /** @return whether the DataSource is wrapped */
+    public boolean isWrap() {
+      return wrap;
+    }
+
+    /** @param wrap whether the DataSource is wrapped */
+    public void setWrap(boolean wrap) {
+      this.wrap = wrap;
+    }
+
+    /** @return the isolation strategy */
+    public Strategy getStrategy() {
+      return strategy;
+    }
+
+    /** @param strategy the isolation strategy */
+    public void setStrategy(Strategy strategy) {
+      this.strategy = strategy;
+    }
+
+    /** @return the RLS setting name, or null */
+    public @Nullable String getRlsSetting() {
+      return rlsSetting;
+    }
+
+    /** @param rlsSetting the RLS setting name */
+    public void setRlsSetting(@Nullable String rlsSetting) {
+      this.rlsSetting = rlsSetting;
+    }
+
+    /** @return the schema prefix, or null */
+    public @Nullable String getSchemaPrefix() {
+      return schemaPrefix;
+    }
+
+    /** @param schemaPrefix the schema prefix */
+    public void setSchemaPrefix(@Nullable String schemaPrefix) {
+      this.schemaPrefix = schemaPrefix;
+    }
+  }
+
+  /** The isolation strategies that can be chosen by property. */
+  public enum Strategy {
+    /** One shared schema, rows filtered by PostgreSQL row-level security. */
+    RLS,
+    /** One schema per tenant. */
+    SCHEMA
+  }
+
+  /** The TenantFilter's servlet registration. */
+  public static class Filter {
+    /** Whether the TenantFilter is registered (it also needs a TenantTokenService bean). */
+    private boolean enabled = true;
+    /**
+     * Filter order. The default, -110, runs before Spring Security's filter chain (-100), so security rules can
+     * rely on the tenant context.
+     */
+    private int order = DEFAULT_FILTER_ORDER;
+    /** URL patterns the filter applies to. */
+    private List<String> urlPatterns = new ArrayList<>(List.of("/*"));
+
+    /** @return whether the filter is registered */
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    /** @param enabled whether the filter is registered */
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    /** @return the filter order */
+    public int getOrder() {
+      return order;
+    }
+
+    /** @param order the filter order */
+    public void setOrder(int order) {
+      this.order = order;
+    }
+
+    /** @return the URL patterns */
+    public List<String> getUrlPatterns() {
+      return urlPatterns;
+    }
+
+    /** @param urlPatterns the URL patterns */
+    public void setUrlPatterns(List<String> urlPatterns) {
+      this.urlPatterns = urlPatterns;
+    }
+  }
+
+  /**
+   * Spring Security's {@code SecurityProperties.DEFAULT_FILTER_ORDER} (-100) minus ten: the tenant is resolved before
+   * security runs. A constant here rather than a reference so the auto-configuration needs no Spring Security.
+   */
+  public static final int DEFAULT_FILTER_ORDER = -110;
+}
