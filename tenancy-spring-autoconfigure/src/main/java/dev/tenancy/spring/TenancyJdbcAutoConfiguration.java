@@ -8,6 +8,7 @@ import dev.tenancy.jdbc.store.JdbcTenantStore;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -42,6 +43,7 @@ public class TenancyJdbcAutoConfiguration {
    */
   @Bean
   @ConditionalOnMissingBean
+  @ConditionalOnBean(DataSource.class)
   @ConditionalOnProperty(prefix = "tenancy.datasource", name = "wrap", havingValue = "true", matchIfMissing = true)
   public static TenantDataSourceWrapper tenancyDataSourceWrapper(Environment environment) {
     TenancyProperties.DataSource settings = Binder.get(environment)

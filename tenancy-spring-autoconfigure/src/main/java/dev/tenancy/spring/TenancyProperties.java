@@ -122,7 +122,7 @@ public class TenancyProperties {
 
   /** The JDBC tenant store, used when the application has a DataSource. */
   public static class Store {
-    /** Schema of the tenant tables; the connection's default schema when unset. */
+    /** Schema of the tenant tables; the library default, tenancy, when unset. */
     private @Nullable String schema;
     /** Whether the store creates and migrates its tables at start-up. */
     private boolean migrate = true;
