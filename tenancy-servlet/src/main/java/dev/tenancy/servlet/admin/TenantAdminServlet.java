@@ -322,6 +322,11 @@ public final class TenantAdminServlet extends HttpServlet {
           call.traceId, e.getMessage());
       return;
     }
+    if (e.status() == 413) {
+      // The rest of the body stays unread, so the connection cannot carry another request: tell the client, or it
+      // sends its next request on a connection the server is closing.
+      call.response.setHeader("Connection", "close");
+    }
     AdminProblems.write(mapper, call.request, call.response, call.traceId, e);
   }
 
