@@ -14,6 +14,7 @@ import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * The acceptance story on the real PostgreSQL: 200 schema tenants migrated in waves, one of them failing; the failure
@@ -131,6 +132,7 @@ class MigrationWavesPostgresIT {
   }
 
   private static void log(String format, Object... arguments) {
-    System.out.printf(Locale.ROOT, "[MigrationWavesPostgresIT] " + format + "%n", arguments);
+    // The figures the issue asks to report (the no-op check's time) go to the build log through SLF4J.
+    LoggerFactory.getLogger(MigrationWavesPostgresIT.class).info(String.format(Locale.ROOT, format, arguments));
   }
 }
