@@ -10,6 +10,7 @@ import dev.tenancy.core.lifecycle.TenantService;
 import dev.tenancy.core.memory.InMemoryAuditSink;
 import dev.tenancy.core.memory.InMemoryQuotaStore;
 import dev.tenancy.core.memory.InMemoryTenantStore;
+import dev.tenancy.core.quota.QuotaAlertListener;
 import dev.tenancy.core.quota.QuotaManager;
 import dev.tenancy.core.spi.AuditSink;
 import dev.tenancy.core.spi.QuotaStore;
@@ -120,13 +121,16 @@ public class TenancyAutoConfiguration {
   /**
    * @param store the quota store
    * @param properties the bound properties
+   * @param listeners every {@link QuotaAlertListener} bean, in order (threshold crossings reach them)
    * @return the quota manager, closed with the context so the last usage is saved
    */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  public QuotaManager tenancyQuotaManager(QuotaStore store, TenancyProperties properties) {
+  public QuotaManager tenancyQuotaManager(QuotaStore store, TenancyProperties properties,
+      ObjectProvider<QuotaAlertListener> listeners) {
     QuotaManager.Builder builder = QuotaManager.builder().store(store)
         .softThreshold(properties.getQuota().getSoftThreshold());
+    listeners.orderedStream().forEach(builder::listener);
     String prefix = properties.getQuota().getKeyPrefix();
     if (prefix != null) {
       builder.keyPrefix(prefix);

@@ -13,6 +13,7 @@ import dev.tenancy.core.memory.InMemoryAuditSink;
 import dev.tenancy.core.metrics.TenantMetricsView;
 import dev.tenancy.core.quota.QuotaAlert;
 import dev.tenancy.core.quota.QuotaAlertListener;
+import dev.tenancy.core.quota.QuotaManager;
 import dev.tenancy.core.quota.QuotaResource;
 import dev.tenancy.core.spi.AuditSink;
 import dev.tenancy.core.spi.TenantMetricsRecorder;
@@ -125,6 +126,25 @@ class TenancyMetricsAutoConfigurationTest {
           .flatMap(chain -> sink.read(chain, 0, Long.MAX_VALUE))
           .map(record -> record.event().action()).toList();
       assertThat(actions).contains("quota.threshold_crossed");
+    });
+  }
+
+  /** The auto-configured quota manager delivers its own threshold crossings through the listener bean. */
+  @Test
+  void theQuotaManagerRaisesAnAlertWhenATenantCrossesItsSoftThreshold() {
+    runner.withPropertyValues("tenancy.tiers.tiny.limits.apiCallsPerMonth=10").run(context -> {
+      TenantService tenants = context.getBean(TenantService.class);
+      Tenant acme = tenants.create(NewTenant.of("acme", "Acme").withTier("tiny"));
+      QuotaManager quotas = context.getBean(QuotaManager.class);
+
+      for (int call = 0; call < 7; call++) {
+        quotas.check(tenants.info(acme));
+      }
+      assertThat(context.getBean(AlertCenter.class).open(acme.id())).isEmpty();
+      quotas.check(tenants.info(acme));
+
+      assertThat(context.getBean(AlertCenter.class).open(acme.id())).singleElement()
+          .extracting(alert -> alert.kind()).isEqualTo(AlertKind.QUOTA);
     });
   }
 
