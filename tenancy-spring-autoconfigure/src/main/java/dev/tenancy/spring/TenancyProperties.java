@@ -324,4 +324,64 @@ public class TenancyProperties {
    * security runs. A constant here rather than a reference so the auto-configuration needs no Spring Security.
    */
   public static final int DEFAULT_FILTER_ORDER = -110;
+
+
+  // ---------------------------------------------------------------- jobs, Redis, health (spring-int)
+
+  private final Jobs jobs = new Jobs();
+  private final Health health = new Health();
+
+  /** @return per-tenant job settings */
+  public Jobs getJobs() {
+    return jobs;
+  }
+
+  /** @return Actuator health and info settings */
+  public Health getHealth() {
+    return health;
+  }
+
+  /** Per-tenant jobs run through {@code TenantJobs}. */
+  public static class Jobs {
+    /** How many tenants' jobs run at once in one TenantJobs run. */
+    private int parallelism = 1;
+
+    /** @return how many tenants' jobs run at once */
+    public int getParallelism() {
+      return parallelism;
+    }
+
+    /** @param parallelism how many tenants' jobs run at once */
+    public void setParallelism(int parallelism) {
+      this.parallelism = parallelism;
+    }
+  }
+
+  /** The "tenancy" Actuator health indicator and info contributor. */
+  public static class Health {
+    /** Whether the "tenancy" health indicator and info contributor are created. */
+    private boolean enabled = true;
+    /** The most unhealthy tenants named in the health details; the rest are only counted. */
+    private int maxDetails = 100;
+
+    /** @return whether the health indicator and info contributor are created */
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    /** @param enabled whether the health indicator and info contributor are created */
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    /** @return the most unhealthy tenants named in the details */
+    public int getMaxDetails() {
+      return maxDetails;
+    }
+
+    /** @param maxDetails the most unhealthy tenants named in the details */
+    public void setMaxDetails(int maxDetails) {
+      this.maxDetails = maxDetails;
+    }
+  }
 }
