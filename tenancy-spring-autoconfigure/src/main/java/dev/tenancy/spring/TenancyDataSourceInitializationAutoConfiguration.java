@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -11,6 +12,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
+import org.springframework.boot.flyway.autoconfigure.FlywayConnectionDetails;
+import org.springframework.boot.flyway.autoconfigure.FlywayProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthContributor;
@@ -100,23 +103,79 @@ public final class TenancyDataSourceInitializationAutoConfiguration {
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass({Flyway.class, FlywayConfigurationCustomizer.class})
   @ConditionalOnBean(TenantDataSourceWrapper.class)
+  @EnableConfigurationProperties(FlywayProperties.class)
   static class FlywayOnPool {
 
     /**
-     * Replaces the wrapper Spring Boot chose with the pool beneath; a {@code @FlywayDataSource} or a DataSource
-     * built from {@code spring.flyway.url} was not wrapped and is kept.
+     * {@code spring.flyway.*} as Spring Boot reads them, except that a user without a URL is left to
+     * {@link #tenancyFlywayOnPool}: Spring Boot would derive that user's DataSource from the wrapper, whose type it
+     * cannot copy (start-up fails with "Unable to find suitable method for url").
+     *
+     * @param properties {@code spring.flyway.*}
+     * @return the connection details, in place of Spring Boot's
+     */
+    @Bean
+    @ConditionalOnMissingBean(FlywayConnectionDetails.class)
+    FlywayConnectionDetails tenancyFlywayConnectionDetails(FlywayProperties properties) {
+      return new PoolFlywayConnectionDetails(properties);
+    }
+
+    /**
+     * Replaces the wrapper Spring Boot chose with the pool beneath, with {@code spring.flyway.user}/{@code password}
+     * when they are set without a URL (as Spring Boot would derive them). A {@code @FlywayDataSource} or a
+     * DataSource built from {@code spring.flyway.url} was not wrapped and is kept.
      *
      * @param wrapper the wrapper that knows the pool beneath
+     * @param properties {@code spring.flyway.*}
      * @return the customizer
      */
     @Bean
-    FlywayConfigurationCustomizer tenancyFlywayOnPool(TenantDataSourceWrapper wrapper) {
+    FlywayConfigurationCustomizer tenancyFlywayOnPool(TenantDataSourceWrapper wrapper, FlywayProperties properties) {
       return configuration -> {
         DataSource chosen = configuration.getDataSource();
-        if (chosen != null) {
-          configuration.dataSource(wrapper.poolOf(chosen));
+        if (chosen == null) {
+          return;
         }
+        DataSource pool = wrapper.poolOf(chosen);
+        if (pool != chosen && properties.getUrl() == null && StringUtils.hasText(properties.getUser())) {
+          DataSourceBuilder<?> builder = DataSourceBuilder.derivedFrom(pool).type(SimpleDriverDataSource.class)
+              .username(properties.getUser()).password(properties.getPassword());
+          if (StringUtils.hasText(properties.getDriverClassName())) {
+            builder.driverClassName(properties.getDriverClassName());
+          }
+          pool = builder.build();
+        }
+        configuration.dataSource(pool);
       };
+    }
+  }
+
+  /** Spring Boot's properties-based details, minus a user without a URL (which the customizer applies instead). */
+  static final class PoolFlywayConnectionDetails implements FlywayConnectionDetails {
+    private final FlywayProperties properties;
+
+    PoolFlywayConnectionDetails(FlywayProperties properties) {
+      this.properties = properties;
+    }
+
+    @Override
+    public @Nullable String getUsername() {
+      return properties.getUrl() == null ? null : properties.getUser();
+    }
+
+    @Override
+    public @Nullable String getPassword() {
+      return properties.getUrl() == null ? null : properties.getPassword();
+    }
+
+    @Override
+    public @Nullable String getJdbcUrl() {
+      return properties.getUrl();
+    }
+
+    @Override
+    public @Nullable String getDriverClassName() {
+      return properties.getDriverClassName();
     }
   }
 

@@ -129,6 +129,27 @@ class TenancyDataSourceInitializationAutoConfigurationTest {
   }
 
   @Test
+  void flyway_userWithoutUrl_migratesAsThatUserOnThePool() {
+    String url = "jdbc:h2:mem:flyway-owner-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    JdbcDataSource admin = h2(url);
+    execute(admin, "CREATE USER flyway_owner PASSWORD 'secret' ADMIN");
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(TenancyJdbcAutoConfiguration.class, TenancyAutoConfiguration.class,
+            TenancyDataSourceInitializationAutoConfiguration.class, FlywayAutoConfiguration.class))
+        .withPropertyValues("spring.flyway.locations=classpath:tenancy-flyway", "spring.flyway.user=flyway_owner",
+            "spring.flyway.password=secret")
+        .withBean(DataSource.class, () -> h2(url)).run(context -> {
+          assertThat(context).hasNotFailed();
+          try (Connection connection = admin.getConnection(); Statement statement = connection.createStatement();
+               ResultSet rows = statement.executeQuery(
+                   "SELECT \"installed_by\" FROM PUBLIC.\"flyway_schema_history\" WHERE \"version\" = '1'")) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getString(1)).isEqualToIgnoringCase("flyway_owner");
+          }
+        });
+  }
+
+  @Test
   void dbHealth_wrappedDataSource_checksThePoolAndIsUp() {
     runner.withUserConfiguration(H2.class).run(context -> {
       assertThat(context).hasSingleBean(HealthIndicator.class);
