@@ -36,6 +36,9 @@ public class TenancyProperties {
   private final Audit audit = new Audit();
   private final DataSource datasource = new DataSource();
   private final Filter filter = new Filter();
+  private final Tokens tokens = new Tokens();
+  private final Admin admin = new Admin();
+  private final Metrics metrics = new Metrics();
 
   /** @return whether the built-in tiers are the base */
   public boolean isBuiltInTiers() {
@@ -90,6 +93,21 @@ public class TenancyProperties {
   /** @return TenantFilter registration settings */
   public Filter getFilter() {
     return filter;
+  }
+
+  /** @return token service settings */
+  public Tokens getTokens() {
+    return tokens;
+  }
+
+  /** @return admin API and dashboard settings */
+  public Admin getAdmin() {
+    return admin;
+  }
+
+  /** @return request metrics settings */
+  public Metrics getMetrics() {
+    return metrics;
   }
 
   /** One tier: numeric limits (e.g. apiCallsPerMonth) and feature flags (e.g. sso). */
@@ -316,6 +334,206 @@ public class TenancyProperties {
     /** @param urlPatterns the URL patterns */
     public void setUrlPatterns(List<String> urlPatterns) {
       this.urlPatterns = urlPatterns;
+    }
+  }
+
+  /** The TenantTokenService that issues and verifies bearer tokens. */
+  public static class Tokens {
+    /**
+     * HS256 shared secret (UTF-8, at least 32 bytes) that signs and verifies the service's tokens. Without it (and
+     * without TokenKey beans) no token service is created.
+     */
+    private @Nullable String secret;
+    /** Issuer (iss) of the tokens this service issues and accepts. */
+    private String issuer = "tenancy";
+    /** Audience (aud) the tokens carry and must carry. */
+    private String audience = "tenancy";
+    /** Key id (kid) of the secret, named in the tokens' header. */
+    private String keyId = "hs256";
+    /** How far exp, nbf and iat may be off to absorb clock skew (at most 5 minutes). */
+    private Duration leeway = Duration.ofSeconds(30);
+    /** Longest lifetime of a token the service issues. */
+    private Duration maxLifetime = Duration.ofHours(24);
+
+    /** @return the secret, or null when unset */
+    public @Nullable String getSecret() {
+      return secret;
+    }
+
+    /** @param secret the HS256 secret */
+    public void setSecret(@Nullable String secret) {
+      this.secret = secret;
+    }
+
+    /** @return the issuer */
+    public String getIssuer() {
+      return issuer;
+    }
+
+    /** @param issuer the issuer */
+    public void setIssuer(String issuer) {
+      this.issuer = issuer;
+    }
+
+    /** @return the audience */
+    public String getAudience() {
+      return audience;
+    }
+
+    /** @param audience the audience */
+    public void setAudience(String audience) {
+      this.audience = audience;
+    }
+
+    /** @return the key id of the secret */
+    public String getKeyId() {
+      return keyId;
+    }
+
+    /** @param keyId the key id of the secret */
+    public void setKeyId(String keyId) {
+      this.keyId = keyId;
+    }
+
+    /** @return the clock-skew leeway */
+    public Duration getLeeway() {
+      return leeway;
+    }
+
+    /** @param leeway the clock-skew leeway */
+    public void setLeeway(Duration leeway) {
+      this.leeway = leeway;
+    }
+
+    /** @return the longest token lifetime */
+    public Duration getMaxLifetime() {
+      return maxLifetime;
+    }
+
+    /** @param maxLifetime the longest token lifetime */
+    public void setMaxLifetime(Duration maxLifetime) {
+      this.maxLifetime = maxLifetime;
+    }
+
+    /** Masks the secret, so the properties can be logged. */
+    @Override
+    public String toString() {
+      return "Tokens[issuer=" + issuer + ", audience=" + audience + ", keyId=" + keyId + ", secret="
+          + (secret == null ? "unset" : "****") + "]";
+    }
+  }
+
+  /** The admin REST API, the token endpoint and the dashboard servlets. */
+  public static class Admin {
+    /** Whether the admin API, token endpoint and dashboard servlets are registered. */
+    private boolean enabled;
+    /** Servlet mapping of the admin REST API (it needs a platform-admin token). */
+    private String apiPath = "/api/v1/admin/*";
+    /** Servlet mapping of the dashboard page. */
+    private String dashboardPath = "/admin/*";
+    /** Path of the endpoint that exchanges an API key for a bearer token. */
+    private String tokenPath = "/api/v1/auth/token";
+    /**
+     * Platform-admin API key (tny_<id>_<secret>) imported at start-up if the key store lacks it; when unset, a new key
+     * is generated and logged once.
+     */
+    private @Nullable String apiKey;
+    /** Lifetime of the tokens the token endpoint issues. */
+    private Duration tokenLifetime = Duration.ofMinutes(15);
+
+    /** @return whether the servlets are registered */
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    /** @param enabled whether the servlets are registered */
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    /** @return the admin API mapping */
+    public String getApiPath() {
+      return apiPath;
+    }
+
+    /** @param apiPath the admin API mapping */
+    public void setApiPath(String apiPath) {
+      this.apiPath = apiPath;
+    }
+
+    /** @return the dashboard mapping */
+    public String getDashboardPath() {
+      return dashboardPath;
+    }
+
+    /** @param dashboardPath the dashboard mapping */
+    public void setDashboardPath(String dashboardPath) {
+      this.dashboardPath = dashboardPath;
+    }
+
+    /** @return the token endpoint path */
+    public String getTokenPath() {
+      return tokenPath;
+    }
+
+    /** @param tokenPath the token endpoint path */
+    public void setTokenPath(String tokenPath) {
+      this.tokenPath = tokenPath;
+    }
+
+    /** @return the platform-admin API key, or null to generate one */
+    public @Nullable String getApiKey() {
+      return apiKey;
+    }
+
+    /** @param apiKey the platform-admin API key */
+    public void setApiKey(@Nullable String apiKey) {
+      this.apiKey = apiKey;
+    }
+
+    /** @return the lifetime of issued tokens */
+    public Duration getTokenLifetime() {
+      return tokenLifetime;
+    }
+
+    /** @param tokenLifetime the lifetime of issued tokens */
+    public void setTokenLifetime(Duration tokenLifetime) {
+      this.tokenLifetime = tokenLifetime;
+    }
+
+    /** Masks the API key, so the properties can be logged. */
+    @Override
+    public String toString() {
+      return "Admin[enabled=" + enabled + ", apiPath=" + apiPath + ", dashboardPath=" + dashboardPath
+          + ", tokenPath=" + tokenPath + ", apiKey=" + (apiKey == null ? "unset" : "****") + "]";
+    }
+  }
+
+  /** Per-tenant request metrics and alerts. */
+  public static class Metrics {
+    /** Whether per-tenant request metrics are recorded into Micrometer. */
+    private boolean enabled = true;
+    /** How many of the busiest tenants get meters tagged with their slug; the rest share tenant=other. */
+    private int taggedTenants = 50;
+
+    /** @return whether metrics are recorded */
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    /** @param enabled whether metrics are recorded */
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    /** @return how many tenants get their own tag */
+    public int getTaggedTenants() {
+      return taggedTenants;
+    }
+
+    /** @param taggedTenants how many tenants get their own tag */
+    public void setTaggedTenants(int taggedTenants) {
+      this.taggedTenants = taggedTenants;
     }
   }
 

@@ -16,34 +16,41 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 
 /**
- * In a servlet web application with tenancy-servlet on the class path and a {@link TenantTokenService} bean: the
- * {@link TenantFilter}, registered at {@code tenancy.filter.order} (default -110, before Spring Security's filter
- * chain at -100, so security rules see the tenant). The token service is not auto-configured yet, so without one the
- * filter stays off rather than start with keys nobody chose.
+ * In a servlet web application with tenancy-servlet on the class path: the {@link TenantFilter}, registered at
+ * {@code tenancy.filter.order} (default -110, before Spring Security's filter chain at -100, so security rules see the
+ * tenant). The filter needs a {@link TenantTokenService} bean (from {@code tenancy.tokens.secret}, see
+ * {@link TenancyIdentityAutoConfiguration}, or the application's own): without one, start-up fails with a
+ * {@link TenancyPropertyException} naming {@code tenancy.tokens.secret}, because an application that meant to be
+ * filtered must never serve unfiltered by accident. {@code tenancy.filter.enabled=false} turns the filter off.
  */
-@AutoConfiguration(after = TenancyAutoConfiguration.class)
+@AutoConfiguration(after = {TenancyAutoConfiguration.class, TenancyIdentityAutoConfiguration.class})
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({TenantFilter.class, FilterRegistrationBean.class})
 @ConditionalOnProperty(prefix = "tenancy.filter", name = "enabled", havingValue = "true", matchIfMissing = true)
-public class TenancyServletAutoConfiguration {
+public final class TenancyServletAutoConfiguration {
 
   /** Creates the configuration (used by Spring). */
   public TenancyServletAutoConfiguration() {
   }
 
   /**
-   * @param tokens the token service
+   * @param tokens the token service; required (see the class comment)
    * @param tenants the tenant service
    * @param quotas the quota manager, if any
    * @param audit the audit log, if any
    * @return the filter
+   * @throws TenancyPropertyException if there is no token service bean
    */
   @Bean
   @ConditionalOnMissingBean
-  @ConditionalOnBean({TenantTokenService.class, TenantService.class})
-  public TenantFilter tenancyTenantFilter(TenantTokenService tokens, TenantService tenants,
+  @ConditionalOnBean(TenantService.class)
+  public TenantFilter tenancyTenantFilter(ObjectProvider<TenantTokenService> tokens, TenantService tenants,
       ObjectProvider<QuotaManager> quotas, ObjectProvider<AuditLog> audit) {
-    TenantFilter.Builder builder = TenantFilter.builder().tokens(tokens).tenants(tenants);
+    TenantTokenService tokenService = tokens.getIfUnique();
+    if (tokenService == null) {
+      throw missingTokenService();
+    }
+    TenantFilter.Builder builder = TenantFilter.builder().tokens(tokenService).tenants(tenants);
     quotas.ifAvailable(builder::quotas);
     audit.ifAvailable(builder::audit);
     return builder.build();
@@ -64,5 +71,14 @@ public class TenancyServletAutoConfiguration {
     registration.setOrder(properties.getFilter().getOrder());
     registration.setUrlPatterns(properties.getFilter().getUrlPatterns());
     return registration;
+  }
+
+  static TenancyPropertyException missingTokenService() {
+    return new TenancyPropertyException("tenancy.tokens.secret",
+        "The TenantFilter needs a TenantTokenService to verify bearer tokens, and there is none (or several and "
+            + "none @Primary); the application would otherwise serve requests without a tenant check.",
+        "Set tenancy.tokens.secret to an HS256 secret of at least 32 random bytes (e.g. `openssl rand -base64 32`), "
+            + "or declare a TenantTokenService (or TokenKey) bean; or set tenancy.filter.enabled=false if this "
+            + "application serves no tenant requests.");
   }
 }

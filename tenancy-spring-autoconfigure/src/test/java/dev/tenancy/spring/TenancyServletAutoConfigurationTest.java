@@ -10,6 +10,7 @@ import dev.tenancy.servlet.TenantFilter;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -19,7 +20,7 @@ import org.springframework.context.annotation.Configuration;
 class TenancyServletAutoConfigurationTest {
 
   private static final AutoConfigurations ALL = AutoConfigurations.of(TenancyJdbcAutoConfiguration.class,
-      TenancyAutoConfiguration.class, TenancyServletAutoConfiguration.class);
+      TenancyAutoConfiguration.class, TenancyIdentityAutoConfiguration.class, TenancyServletAutoConfiguration.class);
 
   private final WebApplicationContextRunner web = new WebApplicationContextRunner().withConfiguration(ALL);
 
@@ -48,12 +49,30 @@ class TenancyServletAutoConfigurationTest {
         });
   }
 
+  /** Fail closed: an application that meant to be filtered must not start serving without its tenant check. */
   @Test
-  void withoutATokenServiceThereIsNoFilterRatherThanOneWithInventedKeys() {
+  void withoutATokenServiceStartUpFailsNamingTheSecretProperty() {
     web.run(context -> {
-      assertThat(context).hasNotFailed();
-      assertThat(context).doesNotHaveBean(TenantFilter.class).doesNotHaveBean("tenancyTenantFilterRegistration");
+      assertThat(context).hasFailed();
+      Throwable failure = context.getStartupFailure();
+      assertThat(failure).rootCause().isInstanceOf(TenancyPropertyException.class)
+          .hasMessageContaining("tenancy.tokens.secret");
+      FailureAnalysis analysis = new TenancyPropertyFailureAnalyzer().analyze(failure);
+      assertThat(analysis.getAction()).contains("tenancy.tokens.secret").contains("tenancy.filter.enabled=false");
     });
+  }
+
+  @Test
+  void theSecretPropertyIsEnoughForTheFilter() {
+    web.withPropertyValues("tenancy.tokens.secret=" + TenancyIdentityAutoConfigurationTest.SECRET).run(context -> {
+      assertThat(context).hasNotFailed().hasSingleBean(TenantFilter.class).hasBean("tenancyTenantFilterRegistration");
+    });
+  }
+
+  @Test
+  void withoutATokenServiceButTheFilterOffTheApplicationStarts() {
+    web.withPropertyValues("tenancy.filter.enabled=false").run(context ->
+        assertThat(context).hasNotFailed().doesNotHaveBean(TenantFilter.class));
   }
 
   @Test
