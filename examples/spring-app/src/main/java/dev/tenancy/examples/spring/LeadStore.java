@@ -36,12 +36,8 @@ public class LeadStore {
    * @param jdbc Spring Boot's client over the tenant-bound DataSource
    */
   public LeadStore(JdbcClient jdbc) {
-    this(jdbc, Clock.systemUTC());
-  }
-
-  LeadStore(JdbcClient jdbc, Clock clock) {
     this.jdbc = jdbc;
-    this.clock = clock;
+    this.clock = Clock.systemUTC();
   }
 
   /**

@@ -3,6 +3,8 @@ package dev.tenancy.examples.spring;
 import dev.tenancy.servlet.ProblemType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -15,8 +17,10 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 /**
  * Turns the controllers' refusals and Spring MVC's own (unreadable body, wrong media type, malformed id) into
  * {@code application/problem+json} with Tenancy's problem types; anything else is a 500 that shows no internals.
+ * First in line, so Spring Boot's own problem-details handler does not answer these with {@code about:blank}.
  */
 @RestControllerAdvice
+@Order(Ordered.HIGHEST_PRECEDENCE)
 class ProblemAdvice {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProblemAdvice.class);
