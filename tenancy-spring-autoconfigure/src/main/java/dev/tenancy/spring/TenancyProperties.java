@@ -192,6 +192,83 @@ public class TenancyProperties {
     public void setKeyPrefix(@Nullable String keyPrefix) {
       this.keyPrefix = keyPrefix;
     }
+
+    // ---------------------------------------------------------------- Redis (spring-int)
+
+    private final Redis redis = new Redis();
+
+    /** @return the shared Redis quota store settings */
+    public Redis getRedis() {
+      return redis;
+    }
+
+    /**
+     * A quota store on Redis shared by every app instance (tenancy-redis and Lettuce on the class path); without a
+     * URL, quotas are counted in memory per instance.
+     */
+    public static class Redis {
+      /** Where Redis is, e.g. redis://127.0.0.1:6379 or rediss://:password@redis.internal:6380/0. */
+      private @Nullable String url;
+      /** How long a quota call waits for Redis before the failure policy answers instead. */
+      private Duration commandTimeout = Duration.ofMillis(500);
+      /** How long after a failure the store waits before it tries Redis again. */
+      private Duration recoveryInterval = Duration.ofSeconds(1);
+      /**
+       * What quota calls answer while Redis is unavailable: fail-closed refuses them (no tenant exceeds a limit),
+       * fail-open counts in memory per instance until Redis is back.
+       */
+      private FailurePolicy failurePolicy = FailurePolicy.FAIL_CLOSED;
+
+      /** @return the Redis URL, or null for in-memory quotas */
+      public @Nullable String getUrl() {
+        return url;
+      }
+
+      /** @param url the Redis URL */
+      public void setUrl(@Nullable String url) {
+        this.url = url;
+      }
+
+      /** @return the command timeout */
+      public Duration getCommandTimeout() {
+        return commandTimeout;
+      }
+
+      /** @param commandTimeout the command timeout */
+      public void setCommandTimeout(Duration commandTimeout) {
+        this.commandTimeout = commandTimeout;
+      }
+
+      /** @return the wait between recovery probes */
+      public Duration getRecoveryInterval() {
+        return recoveryInterval;
+      }
+
+      /** @param recoveryInterval the wait between recovery probes */
+      public void setRecoveryInterval(Duration recoveryInterval) {
+        this.recoveryInterval = recoveryInterval;
+      }
+
+      /** @return the failure policy */
+      public FailurePolicy getFailurePolicy() {
+        return failurePolicy;
+      }
+
+      /** @param failurePolicy the failure policy */
+      public void setFailurePolicy(FailurePolicy failurePolicy) {
+        this.failurePolicy = failurePolicy;
+      }
+
+      /**
+       * Mirrors tenancy-redis's FailurePolicy, which these properties cannot name: tenancy-redis is optional.
+       */
+      public enum FailurePolicy {
+        /** Refuse quota calls while Redis is unavailable. */
+        FAIL_CLOSED,
+        /** Count in memory, per app instance, while Redis is unavailable. */
+        FAIL_OPEN
+      }
+    }
   }
 
   /** The audit log. */
@@ -542,4 +619,64 @@ public class TenancyProperties {
    * security runs. A constant here rather than a reference so the auto-configuration needs no Spring Security.
    */
   public static final int DEFAULT_FILTER_ORDER = -110;
+
+
+  // ---------------------------------------------------------------- jobs, Redis, health (spring-int)
+
+  private final Jobs jobs = new Jobs();
+  private final Health health = new Health();
+
+  /** @return per-tenant job settings */
+  public Jobs getJobs() {
+    return jobs;
+  }
+
+  /** @return Actuator health and info settings */
+  public Health getHealth() {
+    return health;
+  }
+
+  /** Per-tenant jobs run through {@code TenantJobs}. */
+  public static class Jobs {
+    /** How many tenants' jobs run at once in one TenantJobs run. */
+    private int parallelism = 1;
+
+    /** @return how many tenants' jobs run at once */
+    public int getParallelism() {
+      return parallelism;
+    }
+
+    /** @param parallelism how many tenants' jobs run at once */
+    public void setParallelism(int parallelism) {
+      this.parallelism = parallelism;
+    }
+  }
+
+  /** The "tenancy" Actuator health indicator and info contributor. */
+  public static class Health {
+    /** Whether the "tenancy" health indicator and info contributor are created. */
+    private boolean enabled = true;
+    /** The most unhealthy tenants named in the health details; the rest are only counted. */
+    private int maxDetails = 100;
+
+    /** @return whether the health indicator and info contributor are created */
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    /** @param enabled whether the health indicator and info contributor are created */
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    /** @return the most unhealthy tenants named in the details */
+    public int getMaxDetails() {
+      return maxDetails;
+    }
+
+    /** @param maxDetails the most unhealthy tenants named in the details */
+    public void setMaxDetails(int maxDetails) {
+      this.maxDetails = maxDetails;
+    }
+  }
 }

@@ -1,0 +1,1 @@
+INSERT INTO PUBLIC.notes (id) VALUES (1);
