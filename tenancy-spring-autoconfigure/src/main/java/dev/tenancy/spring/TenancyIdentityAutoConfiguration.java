@@ -110,7 +110,9 @@ public final class TenancyIdentityAutoConfiguration {
   }
 
   /**
-   * The token service, when {@code tenancy.tokens.secret} is set or the application declares {@link TokenKey} beans.
+   * The token service, when {@code tenancy.tokens.secret} or {@code tenancy.tokens.public-key-location} is set, or
+   * the application declares {@link TokenKey} beans. A secret is the key that signs; otherwise the one key with a
+   * private part (PEM or bean) does.
    *
    * @param properties the bound properties
    * @param keys the application's token keys, if any
@@ -118,7 +120,7 @@ public final class TenancyIdentityAutoConfiguration {
    * @param sso the SSO issuers whose tokens are accepted too
    * @param audit the audit log, if any, where refused tokens are recorded
    * @return the service
-   * @throws TenancyPropertyException if the secret is shorter than 32 bytes
+   * @throws TenancyPropertyException if the secret is shorter than 32 bytes or a PEM key is unusable
    */
   @Bean
   @ConditionalOnMissingBean
@@ -138,6 +140,10 @@ public final class TenancyIdentityAutoConfiguration {
       builder.key(TokenKey.hmac(settings.getKeyId(), TokenAlgorithm.HS256, secretBytes(secret)));
       // With keys from beans as well, the secret is the one that signs: the property is the explicit choice.
       builder.signingKey(settings.getKeyId());
+    }
+    if (settings.getPublicKeyLocation() != null) {
+      builder.key(PemTokenKeys.read(settings.getPemKeyId(), settings.getPublicKeyLocation(),
+          settings.getPrivateKeyLocation()));
     }
     keys.orderedStream().forEach(builder::key);
     audit.ifAvailable(builder::audit);
@@ -171,7 +177,7 @@ public final class TenancyIdentityAutoConfiguration {
     return bytes;
   }
 
-  /** A secret in the properties, or token keys as beans: either makes a token service. */
+  /** A secret or a PEM key in the properties, or token keys as beans: each makes a token service. */
   static final class SecretOrKeys extends AnyNestedCondition {
 
     SecretOrKeys() {
@@ -180,6 +186,10 @@ public final class TenancyIdentityAutoConfiguration {
 
     @ConditionalOnProperty(prefix = "tenancy.tokens", name = "secret")
     static final class Secret {
+    }
+
+    @ConditionalOnProperty(prefix = "tenancy.tokens", name = "public-key-location")
+    static final class Pem {
     }
 
     @ConditionalOnBean(TokenKey.class)

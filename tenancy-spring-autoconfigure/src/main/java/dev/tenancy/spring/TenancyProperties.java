@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.core.io.Resource;
 
 /**
  * The {@code tenancy.*} properties. Every value has a default, so an application with none set gets the built-in
@@ -431,6 +432,15 @@ public class TenancyProperties {
     private Duration leeway = Duration.ofSeconds(30);
     /** Longest lifetime of a token the service issues. */
     private Duration maxLifetime = Duration.ofHours(24);
+    /**
+     * PEM public key (PUBLIC KEY or CERTIFICATE) of an RS256 (RSA, at least 2048 bits) or ES256 (EC P-256) key,
+     * e.g. classpath:jwt.pub or file:/etc/app/jwt.pub; tokens it signed are accepted.
+     */
+    private @Nullable Resource publicKeyLocation;
+    /** PEM private key that belongs to the public key; with it (and no secret) the service signs with that key. */
+    private @Nullable Resource privateKeyLocation;
+    /** Key id (kid) of the PEM key; rs256 or es256 by its algorithm when unset. */
+    private @Nullable String pemKeyId;
 
     /** @return the secret, or null when unset */
     public @Nullable String getSecret() {
@@ -490,6 +500,36 @@ public class TenancyProperties {
     /** @param maxLifetime the longest token lifetime */
     public void setMaxLifetime(Duration maxLifetime) {
       this.maxLifetime = maxLifetime;
+    }
+
+    /** @return the PEM public key, or null */
+    public @Nullable Resource getPublicKeyLocation() {
+      return publicKeyLocation;
+    }
+
+    /** @param publicKeyLocation the PEM public key */
+    public void setPublicKeyLocation(@Nullable Resource publicKeyLocation) {
+      this.publicKeyLocation = publicKeyLocation;
+    }
+
+    /** @return the PEM private key, or null */
+    public @Nullable Resource getPrivateKeyLocation() {
+      return privateKeyLocation;
+    }
+
+    /** @param privateKeyLocation the PEM private key */
+    public void setPrivateKeyLocation(@Nullable Resource privateKeyLocation) {
+      this.privateKeyLocation = privateKeyLocation;
+    }
+
+    /** @return the PEM key's id, or null for the algorithm's name */
+    public @Nullable String getPemKeyId() {
+      return pemKeyId;
+    }
+
+    /** @param pemKeyId the PEM key's id */
+    public void setPemKeyId(@Nullable String pemKeyId) {
+      this.pemKeyId = pemKeyId;
     }
 
     /** Masks the secret, so the properties can be logged. */

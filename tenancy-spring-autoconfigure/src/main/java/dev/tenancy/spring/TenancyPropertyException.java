@@ -27,6 +27,19 @@ public final class TenancyPropertyException extends TenancyException {
     this.action = action;
   }
 
+  /**
+   * @param property the property at fault
+   * @param problem what is wrong, without the value
+   * @param action what to set to fix it
+   * @param cause the underlying failure, e.g. a parse error
+   */
+  public TenancyPropertyException(String property, String problem, String action, Throwable cause) {
+    super(Objects.requireNonNull(problem, "problem") + " " + Objects.requireNonNull(action, "action"), cause);
+    this.property = Objects.requireNonNull(property, "property");
+    this.problem = problem;
+    this.action = action;
+  }
+
   /** @return the property at fault */
   public String property() {
     return property;

@@ -1,9 +1,11 @@
 package dev.tenancy.spring;
 
+import dev.tenancy.core.alert.AlertCenter;
 import dev.tenancy.core.audit.AuditLog;
 import dev.tenancy.core.identity.TenantTokenService;
 import dev.tenancy.core.lifecycle.TenantService;
 import dev.tenancy.core.quota.QuotaManager;
+import dev.tenancy.core.spi.TenantMetricsRecorder;
 import dev.tenancy.servlet.TenantFilter;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -23,7 +25,8 @@ import org.springframework.context.annotation.Bean;
  * {@link TenancyPropertyException} naming {@code tenancy.tokens.secret}, because an application that meant to be
  * filtered must never serve unfiltered by accident. {@code tenancy.filter.enabled=false} turns the filter off.
  */
-@AutoConfiguration(after = {TenancyAutoConfiguration.class, TenancyIdentityAutoConfiguration.class})
+@AutoConfiguration(after = {TenancyAutoConfiguration.class, TenancyIdentityAutoConfiguration.class,
+    TenancyMetricsAutoConfiguration.class})
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({TenantFilter.class, FilterRegistrationBean.class})
 @ConditionalOnProperty(prefix = "tenancy.filter", name = "enabled", havingValue = "true", matchIfMissing = true)
@@ -38,6 +41,9 @@ public final class TenancyServletAutoConfiguration {
    * @param tenants the tenant service
    * @param quotas the quota manager, if any
    * @param audit the audit log, if any
+   * @param metrics the per-tenant request recorder, if any
+   * @param alerts the alert center, if any
+   * @param properties the bound properties
    * @return the filter
    * @throws TenancyPropertyException if there is no token service bean
    */
@@ -45,7 +51,9 @@ public final class TenancyServletAutoConfiguration {
   @ConditionalOnMissingBean
   @ConditionalOnBean(TenantService.class)
   public TenantFilter tenancyTenantFilter(ObjectProvider<TenantTokenService> tokens, TenantService tenants,
-      ObjectProvider<QuotaManager> quotas, ObjectProvider<AuditLog> audit) {
+      ObjectProvider<QuotaManager> quotas, ObjectProvider<AuditLog> audit,
+      ObjectProvider<TenantMetricsRecorder> metrics, ObjectProvider<AlertCenter> alerts,
+      TenancyProperties properties) {
     TenantTokenService tokenService = tokens.getIfUnique();
     if (tokenService == null) {
       throw missingTokenService();
@@ -53,6 +61,14 @@ public final class TenancyServletAutoConfiguration {
     TenantFilter.Builder builder = TenantFilter.builder().tokens(tokenService).tenants(tenants);
     quotas.ifAvailable(builder::quotas);
     audit.ifAvailable(builder::audit);
+    metrics.ifUnique(builder::metrics);
+    alerts.ifUnique(builder::alerts);
+    TenancyProperties.Admin admin = properties.getAdmin();
+    if (admin.isEnabled()) {
+      // The admin servlets may live at other paths than the filter's defaults: the token endpoint is public, the
+      // admin API needs a token but no tenant.
+      builder.publicPath(admin.getTokenPath()).platformPath(filterPath(admin.getApiPath()));
+    }
     return builder.build();
   }
 
@@ -71,6 +87,11 @@ public final class TenancyServletAutoConfiguration {
     registration.setOrder(properties.getFilter().getOrder());
     registration.setUrlPatterns(properties.getFilter().getUrlPatterns());
     return registration;
+  }
+
+  /** A servlet mapping such as {@code /api/v1/admin/*} as the filter's path prefix {@code /api/v1/admin/}. */
+  static String filterPath(String mapping) {
+    return mapping.endsWith("/*") ? mapping.substring(0, mapping.length() - 1) : mapping;
   }
 
   static TenancyPropertyException missingTokenService() {

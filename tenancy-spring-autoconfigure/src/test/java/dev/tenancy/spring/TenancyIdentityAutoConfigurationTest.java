@@ -23,6 +23,14 @@ import dev.tenancy.core.spi.ApiKeyStore;
 import dev.tenancy.core.spi.TenantStore;
 import dev.tenancy.jdbc.identity.JdbcApiKeyStore;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Base64;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +38,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -194,6 +203,68 @@ class TenancyIdentityAutoConfigurationTest {
       assertThat(context).hasNotFailed();
       assertThat(context.getBean(ApiKeyStore.class)).isSameAs(mine);
     });
+  }
+
+  @Test
+  void anRsaPemKeyPairSignsAndVerifies(@TempDir Path dir) throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    KeyPair pair = generator.generateKeyPair();
+    Path publicKey = pem(dir.resolve("jwt.pub"), "PUBLIC KEY", pair.getPublic().getEncoded());
+    Path privateKey = pem(dir.resolve("jwt.pem"), "PRIVATE KEY", pair.getPrivate().getEncoded());
+    runner.withPropertyValues("tenancy.tokens.public-key-location=" + publicKey.toUri(),
+            "tenancy.tokens.private-key-location=" + privateKey.toUri())
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          TenantTokenService tokens = context.getBean(TenantTokenService.class);
+          Tenant acme = context.getBean(TenantService.class).create(NewTenant.of("acme", "Acme"));
+          String token = tokens.issue(user(acme), Duration.ofMinutes(1));
+          assertThat(header(token)).contains("\"RS256\"").contains("\"rs256\"");
+          assertThat(tokens.verify(token).tenant()).isEqualTo(acme.id());
+        });
+  }
+
+  /** A public key alone verifies tokens that another service signs with the private key; the secret still signs. */
+  @Test
+  void anEcPublicKeyVerifiesTokensSignedElsewhere(@TempDir Path dir) throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"));
+    KeyPair pair = generator.generateKeyPair();
+    Path publicKey = pem(dir.resolve("ec.pub"), "PUBLIC KEY", pair.getPublic().getEncoded());
+    runner.withPropertyValues("tenancy.tokens.public-key-location=" + publicKey.toUri(),
+            "tenancy.tokens.pem-key-id=idp-1", "tenancy.tokens.secret=" + SECRET)
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          TenantService tenants = context.getBean(TenantService.class);
+          TenantTokenService tokens = context.getBean(TenantTokenService.class);
+          Tenant acme = tenants.create(NewTenant.of("acme", "Acme"));
+          TenantTokenService signer = TenantTokenService.builder().issuer("tenancy").audience("tenancy")
+              .key(TokenKey.ec("idp-1", (ECPublicKey) pair.getPublic(), (ECPrivateKey) pair.getPrivate()))
+              .tenants(id -> tenants.find(id).map(tenants::info)).build();
+          assertThat(tokens.verify(signer.issue(user(acme), Duration.ofMinutes(1))).tenant()).isEqualTo(acme.id());
+          assertThat(header(tokens.issue(user(acme), Duration.ofMinutes(1)))).contains("\"HS256\"");
+        });
+  }
+
+  @Test
+  void anUnreadablePemLocationFailsNamingTheProperty(@TempDir Path dir) {
+    runner.withPropertyValues("tenancy.tokens.public-key-location=" + dir.resolve("missing.pub").toUri())
+        .run(context -> {
+          assertThat(context).hasFailed();
+          // The failure analysis (what Spring Boot prints) finds our exception under the IOException's wrappers.
+          FailureAnalysis analysis = new TenancyPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+          assertThat(analysis).isNotNull();
+          assertThat(analysis.getDescription()).contains("tenancy.tokens.public-key-location", "cannot be read");
+        });
+  }
+
+  static Path pem(Path file, String type, byte[] der) throws java.io.IOException {
+    String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+    return Files.writeString(file, "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n");
+  }
+
+  static String header(String token) {
+    return new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))), StandardCharsets.UTF_8);
   }
 
   static TenantPrincipal user(Tenant tenant) {
