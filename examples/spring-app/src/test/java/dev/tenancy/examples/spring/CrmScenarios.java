@@ -19,6 +19,7 @@ import dev.tenancy.core.lifecycle.NewTenant;
 import dev.tenancy.core.lifecycle.TenantService;
 import dev.tenancy.core.quota.QuotaManager;
 import dev.tenancy.core.spi.AuditSink;
+import dev.tenancy.core.task.TenantRunReport;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,6 +44,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.scheduling.config.ScheduledTaskHolder;
 
 /**
  * The CRM's tenant boundary over real HTTP, against the application as Spring Boot starts it on a random port with
@@ -54,6 +56,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @SpringBootTest(classes = CrmApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
     "tenancy.tokens.secret=" + CrmScenarios.SECRET,
     "tenancy.tokens.issuer=" + CrmScenarios.ISSUER,
+    "tenancy.admin.api-key=" + CrmScenarios.ADMIN_KEY,
     // A tier small enough to exhaust: only the monthly call budget can refuse.
     "tenancy.tiers.tiny.limits.apiCallsPerMonth=" + CrmScenarios.TINY_CALLS,
     "tenancy.tiers.tiny.limits.requestsPerSecond=1000000",
@@ -65,6 +68,8 @@ abstract class CrmScenarios {
 
   static final String SECRET = "spring-app-it-secret-0123456789abcdef-xyz";
   static final String ISSUER = "tenancy-spring-crm-it";
+  /** A platform key generated for these tests (32 random bytes), so they can log in to the admin API. */
+  static final String ADMIN_KEY = "tny_g2gqbm88_1BkzjMEQlHDS95r74y_q4CQjweW2scVLOW7TrIeZk8o";
   static final int TINY_CALLS = 20;
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -82,6 +87,10 @@ abstract class CrmScenarios {
   AuditLog audit;
   @Autowired
   AuditSink auditSink;
+  @Autowired
+  StaleLeadsJob job;
+  @Autowired
+  ScheduledTaskHolder scheduled;
 
   /**
    * @param agency an agency
@@ -293,6 +302,40 @@ abstract class CrmScenarios {
     assertThat(activityRows(b, leadId, "created")).isZero();
   }
 
+  @Test
+  void scheduledJob_marksEachAgencysStaleLeads_inThatAgencysTablesOnly() throws Exception {
+    Agency a = agency("job-a", "pro");
+    Agency b = agency("job-b", "pro");
+    String agentA = a.token("agent", "agent");
+    String agentB = b.token("agent", "agent");
+    UUID leadA = createLead(agentA, "Stale A");
+    UUID leadB = createLead(agentB, "Stale B");
+
+    // What the scheduler calls: once per active agency, each inside its own tenant scope.
+    TenantRunReport report = job.markStaleLeads();
+    assertThat(report.failed()).isEmpty();
+    assertThat(report.succeeded()).contains(a.id, b.id);
+
+    assertThat(json(send("GET", "/api/v1/leads/" + leadA, agentA, null)).get("stale").asBoolean()).isTrue();
+    assertThat(json(send("GET", "/api/v1/leads/" + leadB, agentB, null)).get("stale").asBoolean()).isTrue();
+    assertThat(activityRows(a, leadA, "marked-stale")).isEqualTo(1);
+    assertThat(activityRows(b, leadB, "marked-stale")).isEqualTo(1);
+    assertThat(activityRows(a, leadB, "marked-stale")).isZero();
+    assertThat(activityRows(b, leadA, "marked-stale")).isZero();
+    assertThat(json(send("GET", "/api/v1/leads/" + leadA + "/activity", agentA, null)).get("items").toString())
+        .contains("\"actor\":\"job:" + StaleLeadsJob.NAME + "\"");
+
+    // A second run finds nothing new to mark.
+    assertThat(job.markStaleLeads().failed()).isEmpty();
+    assertThat(activityRows(a, leadA, "marked-stale")).isEqualTo(1);
+  }
+
+  @Test
+  void scheduledJob_isRegisteredWithSpringsScheduler() {
+    assertThat(scheduled.getScheduledTasks()).anySatisfy(task -> assertThat(task.getTask().getRunnable().toString())
+        .contains(StaleLeadsJob.class.getName() + ".markStaleLeads"));
+  }
+
   // ------------------------------------------------------------------ helpers
 
   /** An agency (tenant) created through the TenantService bean. */
@@ -322,7 +365,7 @@ abstract class CrmScenarios {
 
   UUID createLead(String token, String name) throws Exception {
     HttpResponse<String> created = send("POST", "/api/v1/leads", token,
-        "{\"name\":\"" + name + "\",\"email\":\"" + name.toLowerCase(java.util.Locale.ROOT) + "@example.com\"}");
+        "{\"name\":\"" + name + "\",\"email\":\"" + name.toLowerCase(java.util.Locale.ROOT).replace(' ', '.') + "@example.com\"}");
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     return UUID.fromString(json(created).get("id").asText());
   }

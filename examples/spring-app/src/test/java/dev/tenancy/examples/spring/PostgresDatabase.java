@@ -12,9 +12,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.springframework.context.ApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.test.context.junit.jupiter.SpringExtension;
 
 /**
  * A throw-away PostgreSQL database and application role for one test class (after examples/admin-app's
@@ -22,11 +19,11 @@ import org.springframework.test.context.junit.jupiter.SpringExtension;
  * {@code jdbc:postgresql://127.0.0.1:5432/test}) as {@code TENANCY_TEST_PG_USER} (default {@code postgres}), who
  * becomes the tables' owner. The application role is a fresh login role without superuser or BYPASSRLS, a member of
  * the NOLOGIN role {@code crm_app} that schema-postgresql.sql grants to, allowed to create schemas in the database
- * (the starter's tenant store and audit sink create theirs at start-up).
+ * (the starter's tenant store, API-key store and audit sink create theirs at start-up, on the application's pool).
  *
  * <p>Registered as a static {@code @RegisterExtension} field so it runs before Spring loads the application context
  * (which it skips when the server is unreachable, unless {@code TENANCY_IT_REQUIRED=true}, which fails instead), and
- * after all tests closes that context before dropping the database under it.
+ * after all tests drops the database and the role.
  */
 final class PostgresDatabase implements BeforeAllCallback, AfterAllCallback {
 
@@ -55,6 +52,9 @@ final class PostgresDatabase implements BeforeAllCallback, AfterAllCallback {
       statement.execute("CREATE ROLE " + appRole + " LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE "
           + "IN ROLE crm_app");
       statement.execute("GRANT CREATE ON DATABASE " + database + " TO " + appRole);
+      // The starter migrates the audit table on the application's pool, and its removal functions carry
+      // SET tenancy.audit_removal, which PostgreSQL 15+ lets a non-superuser declare only with this privilege.
+      statement.execute("GRANT SET ON PARAMETER tenancy.audit_removal TO " + appRole);
     } catch (SQLException e) {
       String message = "PostgreSQL is not reachable at " + URL + " as " + OWNER + " (" + e.getMessage()
           + "); the PostgreSQL tests are skipped. Start PostgreSQL or set TENANCY_TEST_PG_URL; CI sets "
@@ -71,18 +71,12 @@ final class PostgresDatabase implements BeforeAllCallback, AfterAllCallback {
     if (!created) {
       return;
     }
-    try {
-      // The pools must go before the database can: close the class's (dirtied) context first.
-      ApplicationContext app = SpringExtension.getApplicationContext(context);
-      if (app instanceof ConfigurableApplicationContext configurable) {
-        configurable.close();
-      }
-    } catch (IllegalStateException e) {
-      // The context never started (its failure is the test's result already); the database goes all the same.
-    }
+    // WITH (FORCE) ends the application's pooled connections; the class's context is closed right after (it is
+    // @DirtiesContext), since JUnit runs this callback before Spring's own after-class work.
     try (Connection admin = DriverManager.getConnection(URL, properties(OWNER));
         Statement statement = admin.createStatement()) {
       statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+      statement.execute("REVOKE SET ON PARAMETER tenancy.audit_removal FROM " + appRole);
       statement.execute("DROP ROLE IF EXISTS " + appRole);
     }
   }
