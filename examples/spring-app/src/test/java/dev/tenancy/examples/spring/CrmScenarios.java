@@ -285,6 +285,43 @@ abstract class CrmScenarios {
     assertThat(events(b)).noneSatisfy(event -> assertThat(event.resource()).isEqualTo("lead/" + leadId));
   }
 
+  // ------------------------------------------------------------------ admin API (tenancy.admin.enabled=true)
+
+  @Test
+  void adminApi_provisionsAnAgency_whoseAdminWorksAtOnce_andShowsItsAuditTrail() throws Exception {
+    String admin = exchange(ADMIN_KEY);
+    String slug = "admin-" + UUID.randomUUID().toString().substring(0, 8);
+    HttpResponse<String> created = send("POST", "/api/v1/admin/tenants", admin,
+        "{\"slug\":\"" + slug + "\",\"displayName\":\"Admin Homes\",\"tier\":\"pro\",\"status\":\"ACTIVE\"}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String id = json(created).get("id").asText();
+    String tenantAdmin = exchange(json(created).get("credentials").get("apiKey").asText());
+
+    assertThat(json(send("GET", "/api/v1/me", tenantAdmin, null)).get("tenant").get("id").asText()).isEqualTo(id);
+    UUID leadId = createLead(tenantAdmin, "Provisioned");
+    // The platform token is not a tenant's: without naming a tenant (and a reason) it reaches no lead.
+    assertThat(send("GET", "/api/v1/leads/" + leadId, admin, null).statusCode()).isNotEqualTo(200);
+
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+        send("GET", "/api/v1/admin/tenants/" + id + "/audit?format=jsonl", admin, null).body())
+        .contains("\"action\":\"lead.created\"", "lead/" + leadId));
+    assertProblem(send("GET", "/api/v1/admin/tenants", tenantAdmin, null), 403, "forbidden");
+
+    // The agency's admin adds an agent over /api/v1/users; the agent's key works for that agency only.
+    HttpResponse<String> user = send("POST", "/api/v1/users", tenantAdmin,
+        "{\"subject\":\"new-agent\",\"roles\":[\"agent\"]}");
+    assertThat(user.statusCode()).as(user.body()).isEqualTo(201);
+    assertThat(user.headers().firstValue("Cache-Control").orElse("")).contains("no-store");
+    String agent = exchange(json(user).get("apiKey").asText());
+    JsonNode me = json(send("GET", "/api/v1/me", agent, null));
+    assertThat(me.get("tenant").get("id").asText()).isEqualTo(id);
+    assertThat(me.get("subject").asText()).isEqualTo("new-agent");
+    assertThat(json(send("GET", "/api/v1/leads/" + leadId, agent, null)).get("name").asText())
+        .isEqualTo("Provisioned");
+    assertProblem(send("POST", "/api/v1/users", agent, "{\"subject\":\"eve\",\"roles\":[\"tenant_admin\"]}"),
+        403, "forbidden");
+  }
+
   // ------------------------------------------------------------------ background work
 
   @Test
@@ -368,6 +405,13 @@ abstract class CrmScenarios {
         "{\"name\":\"" + name + "\",\"email\":\"" + name.toLowerCase(java.util.Locale.ROOT).replace(' ', '.') + "@example.com\"}");
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     return UUID.fromString(json(created).get("id").asText());
+  }
+
+  /** @return a bearer token for an API key, from the starter's token endpoint */
+  String exchange(String apiKey) throws Exception {
+    HttpResponse<String> response = send("POST", "/api/v1/auth/token", null, "{\"apiKey\":\"" + apiKey + "\"}");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return json(response).get("accessToken").asText();
   }
 
   List<AuditEvent> events(Agency agency) {
