@@ -2,10 +2,12 @@ package dev.tenancy.examples.spring;
 
 import dev.tenancy.core.TenantInfo;
 import dev.tenancy.core.identity.TenantPrincipal;
+import dev.tenancy.servlet.ProblemType;
 import dev.tenancy.servlet.TenancyRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -55,7 +57,6 @@ public record Caller(TenantInfo tenant, TenantPrincipal principal, @Nullable Str
     if (principal.isPlatform() || principal.roles().stream().anyMatch(roles::contains)) {
       return;
     }
-    throw new ProblemException(dev.tenancy.servlet.ProblemType.FORBIDDEN, "This needs one of the roles "
-        + new java.util.TreeSet<>(roles));
+    throw new ProblemException(ProblemType.FORBIDDEN, "This needs one of the roles " + new TreeSet<>(roles));
   }
 }

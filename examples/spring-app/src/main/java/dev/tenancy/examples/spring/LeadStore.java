@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -132,7 +133,7 @@ public class LeadStore {
 
   private Instant now() {
     // Microseconds: what both databases keep, so a lead read back equals the one returned at creation.
-    return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
   private static OffsetDateTime at(Instant instant) {
