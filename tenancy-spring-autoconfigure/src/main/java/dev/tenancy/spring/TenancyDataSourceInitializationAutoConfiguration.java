@@ -1,5 +1,6 @@
 package dev.tenancy.spring;
 
+import dev.tenancy.jdbc.TenantAwareDataSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -55,7 +56,8 @@ import org.springframework.util.StringUtils;
         "org.springframework.boot.jdbc.autoconfigure.DataSourceInitializationAutoConfiguration",
         "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
         "org.springframework.boot.jdbc.autoconfigure.health.DataSourceHealthContributorAutoConfiguration"})
-@ConditionalOnClass({DataSource.class, TenantDataSourceWrapper.class})
+// TenantAwareDataSource, not our TenantDataSourceWrapper (always there): tenancy-jdbc is what may be missing.
+@ConditionalOnClass({DataSource.class, TenantAwareDataSource.class})
 public final class TenancyDataSourceInitializationAutoConfiguration {
 
   /** Creates the configuration (used by Spring). */

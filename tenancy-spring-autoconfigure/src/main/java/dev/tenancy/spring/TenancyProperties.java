@@ -698,6 +698,11 @@ public class TenancyProperties {
     private boolean enabled = true;
     /** The most unhealthy tenants named in the health details; the rest are only counted. */
     private int maxDetails = 100;
+    /**
+     * How long one run of every tenant health check answers the health endpoint: a run checks every tenant, too
+     * much work for each probe.
+     */
+    private Duration timeToLive = Duration.ofMinutes(1);
 
     /** @return whether the health indicator and info contributor are created */
     public boolean isEnabled() {
@@ -717,6 +722,16 @@ public class TenancyProperties {
     /** @param maxDetails the most unhealthy tenants named in the details */
     public void setMaxDetails(int maxDetails) {
       this.maxDetails = maxDetails;
+    }
+
+    /** @return how long one run of the checks answers the health endpoint */
+    public Duration getTimeToLive() {
+      return timeToLive;
+    }
+
+    /** @param timeToLive how long one run of the checks answers the health endpoint */
+    public void setTimeToLive(Duration timeToLive) {
+      this.timeToLive = timeToLive;
     }
   }
 }
