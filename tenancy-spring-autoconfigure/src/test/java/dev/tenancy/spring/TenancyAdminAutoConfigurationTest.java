@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -54,6 +55,13 @@ class TenancyAdminAutoConfigurationTest {
     new ApplicationContextRunner().withConfiguration(ALL).withPropertyValues("tenancy.admin.enabled=true")
         .run(context -> assertThat(context).hasNotFailed()
             .doesNotHaveBean("tenancyAdminServletRegistration"));
+  }
+
+  @Test
+  void withoutTheServletModuleNoServlets() {
+    web.withClassLoader(new FilteredClassLoader(TenantAdminServlet.class))
+        .withPropertyValues("tenancy.admin.enabled=true", "tenancy.filter.enabled=false")
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean("tenancyAdminServletRegistration"));
   }
 
   @Test

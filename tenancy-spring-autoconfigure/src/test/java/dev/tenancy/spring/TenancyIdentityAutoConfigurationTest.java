@@ -41,6 +41,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -194,6 +195,15 @@ class TenancyIdentityAutoConfigurationTest {
       IssuedApiKey issued = keys.createPlatformKey("ops", "test", null);
       assertThat(keys.authenticate(issued.secret()).isPlatform()).isTrue();
     });
+  }
+
+  @Test
+  void withoutTenancyJdbcKeysStayInMemoryEvenWithADataSource() {
+    runner.withClassLoader(new FilteredClassLoader(JdbcApiKeyStore.class))
+        .withUserConfiguration(OneDataSource.class).run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context.getBean(ApiKeyStore.class)).isInstanceOf(InMemoryApiKeyStore.class);
+        });
   }
 
   @Test
