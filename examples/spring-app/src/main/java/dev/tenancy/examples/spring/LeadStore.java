@@ -84,6 +84,18 @@ public class LeadStore {
   }
 
   /**
+   * Deletes all of the current agency's leads and activity, when the agency is purged. "All" is the agency's: the
+   * bound connection sees no other rows.
+   *
+   * @return how many leads were deleted
+   */
+  @Transactional
+  public int deleteAll() {
+    jdbc.sql("DELETE FROM lead_activity").update();
+    return jdbc.sql("DELETE FROM leads").update();
+  }
+
+  /**
    * Records something that happened to a lead.
    *
    * @param leadId the lead

@@ -35,8 +35,27 @@ class CrmH2IT extends CrmScenarios {
   private long count(Agency agency, String sql, UUID leadId, String kind) throws Exception {
     SchemaPerTenant schemas = (SchemaPerTenant) dataSource.unwrap(TenantAwareDataSource.class).strategy();
     String schema = SqlIdentifiers.quote(schemas.schemaOf(agency.info()));
-    try (Connection connection = wrapper.poolOf(dataSource).getConnection();
-        PreparedStatement query = connection.prepareStatement(sql.formatted(schema))) {
+    try (Connection connection = wrapper.poolOf(dataSource).getConnection()) {
+      if (!schemaExists(connection, schemas.schemaOf(agency.info()))) {
+        return 0; // purged: the agency's schema is gone with its rows
+      }
+      return count(connection, sql.formatted(schema), leadId, kind);
+    }
+  }
+
+  private static boolean schemaExists(Connection connection, String schema) throws Exception {
+    try (PreparedStatement query = connection.prepareStatement(
+        "SELECT count(*) FROM information_schema.schemata WHERE schema_name = ?")) {
+      query.setString(1, schema);
+      try (ResultSet row = query.executeQuery()) {
+        row.next();
+        return row.getLong(1) > 0;
+      }
+    }
+  }
+
+  private static long count(Connection connection, String sql, UUID leadId, String kind) throws Exception {
+    try (PreparedStatement query = connection.prepareStatement(sql)) {
       query.setObject(1, leadId);
       if (kind != null) {
         query.setString(2, kind);

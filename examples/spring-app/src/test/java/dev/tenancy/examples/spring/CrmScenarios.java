@@ -322,6 +322,26 @@ abstract class CrmScenarios {
         403, "forbidden");
   }
 
+  // ------------------------------------------------------------------ purge
+
+  @Test
+  void purge_erasesOnlyThatAgencysLeads_andItsTokensStopWorking() throws Exception {
+    Agency gone = agency("purged", "pro");
+    Agency stays = agency("stays", "pro");
+    String agentGone = gone.token("agent", "agent");
+    String agentStays = stays.token("agent", "agent");
+    UUID erased = createLead(agentGone, "Erase me");
+    UUID kept = createLead(agentStays, "Keep me");
+    assertThat(leadRows(gone, erased)).isEqualTo(1);
+
+    tenants.delete(gone.id, true);
+
+    assertThat(leadRows(gone, erased)).isZero();
+    assertThat(leadRows(stays, kept)).isEqualTo(1);
+    assertThat(send("GET", "/api/v1/leads", agentGone, null).statusCode()).isBetween(401, 404);
+    assertThat(send("GET", "/api/v1/leads", agentStays, null).body()).contains("Keep me");
+  }
+
   // ------------------------------------------------------------------ background work
 
   @Test
