@@ -13,6 +13,7 @@ import dev.tenancy.core.memory.InMemoryTenantStore;
 import dev.tenancy.core.quota.QuotaAlertListener;
 import dev.tenancy.core.quota.QuotaManager;
 import dev.tenancy.core.spi.AuditSink;
+import dev.tenancy.core.spi.ProvisioningStep;
 import dev.tenancy.core.spi.QuotaStore;
 import dev.tenancy.core.spi.TenantLifecycleListener;
 import dev.tenancy.core.spi.TenantStore;
@@ -94,16 +95,20 @@ public class TenancyAutoConfiguration {
    * @param store the tenant store
    * @param resolver the configuration resolver
    * @param listeners every {@link TenantLifecycleListener} bean, in order
+   * @param steps every {@link ProvisioningStep} bean, in order: a new tenant serves only once each has run, a
+   *     failing one undoes those before it, and a purge deprovisions them in reverse
    * @param properties the bound properties
    * @return the tenant service
    */
   @Bean
   @ConditionalOnMissingBean
   public TenantService tenancyTenantService(TenantStore store, TenantConfigurationResolver resolver,
-      ObjectProvider<TenantLifecycleListener> listeners, TenancyProperties properties) {
+      ObjectProvider<TenantLifecycleListener> listeners, ObjectProvider<ProvisioningStep> steps,
+      TenancyProperties properties) {
     TenantService.Builder builder = TenantService.builder().store(store).resolver(resolver)
         .retention(properties.getRetention());
     listeners.orderedStream().forEach(builder::listener);
+    steps.orderedStream().forEach(builder::step);
     return builder.build();
   }
 

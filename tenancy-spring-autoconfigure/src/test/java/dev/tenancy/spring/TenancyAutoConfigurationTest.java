@@ -1,6 +1,7 @@
 package dev.tenancy.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tenancy.core.Tenant;
 import dev.tenancy.core.TenantContext;
@@ -11,15 +12,19 @@ import dev.tenancy.core.TenantSlug;
 import dev.tenancy.core.TierCatalog;
 import dev.tenancy.core.audit.AuditLog;
 import dev.tenancy.core.lifecycle.NewTenant;
+import dev.tenancy.core.lifecycle.ProvisioningFailedException;
 import dev.tenancy.core.lifecycle.TenantService;
 import dev.tenancy.core.memory.InMemoryAuditSink;
 import dev.tenancy.core.memory.InMemoryQuotaStore;
 import dev.tenancy.core.memory.InMemoryTenantStore;
 import dev.tenancy.core.quota.QuotaManager;
 import dev.tenancy.core.spi.AuditSink;
+import dev.tenancy.core.spi.ProvisioningStep;
 import dev.tenancy.core.spi.QuotaStore;
 import dev.tenancy.core.spi.TenantStore;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -49,6 +54,50 @@ class TenancyAutoConfigurationTest {
       assertThat(context.getBean(TenantStore.class).findById(created.id())).isPresent();
       assertThat(service.info(created).configuration().limit("apiCallsPerMonth")).hasValue(1_000_000L);
     });
+  }
+
+  /** Provisioning step beans make tenant creation all-or-nothing: no half-provisioned tenant stays behind. */
+  @Test
+  void provisioningStepBeansRunInOrderAndAFailingOneUndoesTheOthers() {
+    List<String> calls = new CopyOnWriteArrayList<>();
+    runner.withBean("schemaStep", ProvisioningStep.class, () -> new RecordingStep("schema", calls, false))
+        .withBean("keyStep", ProvisioningStep.class, () -> new RecordingStep("key", calls, false))
+        .run(context -> {
+          TenantService service = context.getBean(TenantService.class);
+          Tenant acme = service.create(NewTenant.of("acme", "Acme"));
+          assertThat(calls).containsExactly("provision schema acme", "provision key acme");
+
+          calls.clear();
+          service.delete(acme.id(), true);
+          assertThat(calls).containsExactly("deprovision key acme", "deprovision schema acme");
+        });
+
+    calls.clear();
+    runner.withBean("schemaStep", ProvisioningStep.class, () -> new RecordingStep("schema", calls, false))
+        .withBean("brokenStep", ProvisioningStep.class, () -> new RecordingStep("broken", calls, true))
+        .run(context -> {
+          TenantService service = context.getBean(TenantService.class);
+          assertThatThrownBy(() -> service.create(NewTenant.of("acme", "Acme")))
+              .isInstanceOf(ProvisioningFailedException.class);
+          assertThat(calls).containsExactly("provision schema acme", "provision broken acme",
+              "deprovision broken acme", "deprovision schema acme");
+          assertThat(service.findBySlug(TenantSlug.of("acme"))).isEmpty();
+        });
+  }
+
+  private record RecordingStep(String name, List<String> calls, boolean fails) implements ProvisioningStep {
+    @Override
+    public void provision(Tenant tenant) {
+      calls.add("provision " + name + " " + tenant.slug());
+      if (fails) {
+        throw new IllegalStateException("injected failure in step " + name);
+      }
+    }
+
+    @Override
+    public void deprovision(Tenant tenant) {
+      calls.add("deprovision " + name + " " + tenant.slug());
+    }
   }
 
   @Test
