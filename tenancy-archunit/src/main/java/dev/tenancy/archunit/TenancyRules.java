@@ -63,6 +63,7 @@ public final class TenancyRules {
       "dev.tenancy.spring..", "dev.tenancy.archunit");
 
   private static final String TENANT_CONTEXT = "dev.tenancy.core.TenantContext";
+  private static final String PROVISIONING_STEP = "dev.tenancy.core.spi.ProvisioningStep";
   private static final Set<String> REQUEST_READS = Set.of("getHeader", "getHeaders", "getIntHeader",
       "getDateHeader", "getHeaderNames", "getParameter", "getParameterValues", "getParameterMap",
       "getParameterNames", "getQueryString");
@@ -198,8 +199,8 @@ public final class TenancyRules {
    * Repositories (simple name ends with a {@link Builder#repositorySuffixes} entry, default {@code Repository}, or
    * annotated with a {@link Builder#repositoryAnnotations} entry) are only accessed by: other repositories,
    * tenant-scoped entry points (name suffix, default {@code Servlet} and {@code Controller}, or annotation), classes
-   * that open a scope themselves (call {@code TenantContext.run/call/get/enter}), and configuration. Nested classes
-   * count as their top-level class.
+   * that open a scope themselves (call {@code TenantContext.run/call/get/enter}), provisioning steps (the tenant
+   * service runs them inside the tenant's scope), and configuration. Nested classes count as their top-level class.
    *
    * @return the rule
    */
@@ -207,9 +208,10 @@ public final class TenancyRules {
     DescribedPredicate<JavaClass> repository = DescribedPredicate.describe("are repositories",
         c -> named(c, repositorySuffixes, repositoryAnnotations));
     DescribedPredicate<JavaClass> allowed = DescribedPredicate.describe(
-        "are repositories, tenant-scoped entry points, open a tenant scope or are configuration",
+        "are repositories, tenant-scoped entry points, open a tenant scope, are provisioning steps or configuration",
         c -> named(c, repositorySuffixes, repositoryAnnotations) || named(c, entryPointSuffixes, entryPointAnnotations)
-            || opensScope(c) || opensScope(top(c)) || isConfiguration(c) || isLibrary(c));
+            || opensScope(c) || opensScope(top(c)) || top(c).isAssignableTo(PROVISIONING_STEP) || isConfiguration(c)
+            || isLibrary(c));
     return classes().that(repository).should().onlyBeAccessed().byClassesThat(allowed)
         .because(REPOSITORY_FIX).allowEmptyShould(true);
   }
