@@ -1,83 +1,78 @@
 package dev.tenancy.examples.spring.platform;
 
 import dev.tenancy.core.TenantContext;
+import dev.tenancy.core.Tenant;
 import dev.tenancy.core.TenantInfo;
-import dev.tenancy.core.lifecycle.TenantService;
-import dev.tenancy.core.spi.TenantEvent;
-import dev.tenancy.core.spi.TenantLifecycleListener;
+import dev.tenancy.core.spi.ProvisioningStep;
 import dev.tenancy.examples.spring.LeadStore;
 import dev.tenancy.jdbc.IsolationStrategy;
 import dev.tenancy.jdbc.SchemaPerTenant;
 import dev.tenancy.jdbc.SqlIdentifiers;
 import dev.tenancy.jdbc.TenantAwareDataSource;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import org.springframework.stereotype.Component;
 
 /**
- * An agency's CRM data over its life: when the agency is created on H2 (schema per tenant), creates its schema and,
- * inside its tenant scope, its tables from {@code db/tenant-tables.sql}; when it is purged, erases its data (drops the
- * schema on H2; on PostgreSQL deletes its rows from the shared tables, inside its scope so row-level security limits
- * the delete to them). On PostgreSQL the shared tables themselves come from {@code spring.sql.init}.
+ * An agency's CRM tables, as a provisioning step: on H2 (schema per tenant) a new agency gets its schema and, inside
+ * its tenant scope, its tables from {@code db/tenant-tables.sql}; a purged agency's data is erased (its schema dropped
+ * on H2; on PostgreSQL its rows deleted from the shared tables, inside its scope so row-level security limits the
+ * delete to them). On PostgreSQL the shared tables themselves come from {@code spring.sql.init}.
  *
- * <p>A lifecycle listener because the starter hands {@code TenantLifecycleListener} beans to its
- * {@code TenantService}; the only cross-tenant statements are {@code CREATE SCHEMA} and {@code DROP SCHEMA}, which is
- * why this class lives in the platform package the architecture rules allow {@code TenantContext.asPlatform} in.
+ * <p>A {@link ProvisioningStep} bean because the starter hands those to its {@code TenantService}: an agency serves
+ * only once its tables exist, and if they cannot be created the agency is not created either (no half-provisioned
+ * tenant). The only cross-tenant statements are {@code CREATE SCHEMA} and {@code DROP SCHEMA}, which is why this class
+ * lives in the platform package the architecture rules allow {@code TenantContext.asPlatform} in.
  */
 @Component
-public class TenantTables implements TenantLifecycleListener {
+public class TenantTables implements ProvisioningStep {
 
   private final DataSource dataSource;
   private final LeadStore leads;
-  private final ObjectProvider<TenantService> tenants;
 
   /**
    * @param dataSource the application's (tenant-aware) DataSource
    * @param leads the store, to erase an agency's rows on PostgreSQL
-   * @param tenants the tenant service, looked up late: it is built with this listener
    */
-  public TenantTables(DataSource dataSource, LeadStore leads, ObjectProvider<TenantService> tenants) {
+  public TenantTables(DataSource dataSource, LeadStore leads) {
     this.dataSource = dataSource;
     this.leads = leads;
-    this.tenants = tenants;
   }
 
   @Override
-  public void onEvent(TenantEvent event) {
-    if (event.type() != TenantEvent.Type.CREATED && event.type() != TenantEvent.Type.PURGED) {
-      return;
-    }
-    TenantInfo tenant = tenants.getObject().info(event.tenant());
-    try {
-      IsolationStrategy strategy = dataSource.unwrap(TenantAwareDataSource.class).strategy();
-      if (event.type() == TenantEvent.Type.CREATED) {
-        if (strategy instanceof SchemaPerTenant schemas) {
-          createTables(tenant, schemas.schemaOf(tenant));
-        }
-      } else if (strategy instanceof SchemaPerTenant schemas) {
-        platform("DROP SCHEMA IF EXISTS " + SqlIdentifiers.quote(schemas.schemaOf(tenant)) + " CASCADE",
-            "erase the data of purged tenant " + tenant.id());
-      } else {
-        TenantContext.run(tenant, leads::deleteAll);
-      }
-    } catch (Exception e) {
-      // The service logs a listener's failure and keeps the change: an agency without tables answers 500s (fails
-      // closed); a purged agency whose rows remain can be erased again by an operator.
-      throw new IllegalStateException("Could not " + (event.type() == TenantEvent.Type.CREATED ? "create" : "erase")
-          + " the CRM data of tenant " + tenant.id(), e);
+  public String name() {
+    return "crm-tables";
+  }
+
+  /** Runs inside the new agency's tenant scope, as every step does. */
+  @Override
+  public void provision(Tenant tenant) throws Exception {
+    if (strategy() instanceof SchemaPerTenant schemas) {
+      TenantInfo scope = TenantContext.require();
+      platform("CREATE SCHEMA IF NOT EXISTS " + SqlIdentifiers.quote(schemas.schemaOf(scope)),
+          "create the tables of new tenant " + tenant.id());
+      // Unqualified names: inside the tenant's scope the connection's schema is the tenant's.
+      new ResourceDatabasePopulator(new ClassPathResource("db/tenant-tables.sql")).execute(dataSource);
     }
   }
 
-  private void createTables(TenantInfo tenant, String schema) throws Exception {
-    platform("CREATE SCHEMA IF NOT EXISTS " + SqlIdentifiers.quote(schema), "create the tables of new tenant "
-        + tenant.id());
-    // Unqualified names: inside the tenant's scope the connection's schema is the tenant's.
-    TenantContext.run(tenant, () -> new ResourceDatabasePopulator(new ClassPathResource("db/tenant-tables.sql"))
-        .execute(dataSource));
+  /** Runs inside the agency's tenant scope: when it is purged, and to undo a provisioning that failed later on. */
+  @Override
+  public void deprovision(Tenant tenant) throws Exception {
+    if (strategy() instanceof SchemaPerTenant schemas) {
+      platform("DROP SCHEMA IF EXISTS " + SqlIdentifiers.quote(schemas.schemaOf(TenantContext.require())) + " CASCADE",
+          "erase the data of tenant " + tenant.id());
+    } else {
+      leads.deleteAll();
+    }
+  }
+
+  private IsolationStrategy strategy() throws SQLException {
+    return dataSource.unwrap(TenantAwareDataSource.class).strategy();
   }
 
   private void platform(String sql, String reason) throws Exception {
