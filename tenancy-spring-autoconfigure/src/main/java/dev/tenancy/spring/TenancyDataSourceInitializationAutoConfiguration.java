@@ -94,8 +94,7 @@ public final class TenancyDataSourceInitializationAutoConfiguration {
     /** What Spring Boot's DataSourceInitializationAutoConfiguration does, applied to the pool. */
     private static DataSource withCredentials(DataSource pool, String username, String password) {
       if (StringUtils.hasText(username) && StringUtils.hasText(password)) {
-        return DataSourceBuilder.derivedFrom(pool).username(username).password(password)
-            .type(SimpleDriverDataSource.class).build();
+        return PoolCredentials.as(pool, username, password);
       }
       return pool;
     }

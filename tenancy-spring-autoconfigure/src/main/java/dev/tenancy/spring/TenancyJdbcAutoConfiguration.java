@@ -76,7 +76,10 @@ public class TenancyJdbcAutoConfiguration {
    * @param dataSource the application's DataSource (wrapped or not)
    * @param wrapper the wrapper, when wrapping is on, to reach the pool beneath
    * @param properties the bound properties
-   * @return the JDBC audit sink, creating its table unless {@code tenancy.audit.migrate=false}
+   * @return the JDBC audit sink, creating its table unless {@code tenancy.audit.migrate=false} (as
+   *     {@code tenancy.audit.migration-username} when set, which then grants the pool's role what it needs)
+   * @throws TenancyPropertyException if a migration role is set but spring-boot-jdbc, which derives its DataSource,
+   *     is missing
    */
   @Bean
   @ConditionalOnMissingBean
@@ -84,10 +87,22 @@ public class TenancyJdbcAutoConfiguration {
   @ConditionalOnProperty(prefix = "tenancy.audit", name = "enabled", havingValue = "true", matchIfMissing = true)
   public AuditSink tenancyJdbcAuditSink(DataSource dataSource, ObjectProvider<TenantDataSourceWrapper> wrapper,
       TenancyProperties properties) {
-    return JdbcAuditSink.builder().dataSource(pool(dataSource, wrapper))
-        .schema(properties.getAudit().getSchema())
-        .migrate(properties.getAudit().isMigrate())
-        .build();
+    TenancyProperties.Audit audit = properties.getAudit();
+    DataSource pool = pool(dataSource, wrapper);
+    JdbcAuditSink.Builder builder = JdbcAuditSink.builder().dataSource(pool).schema(audit.getSchema())
+        .migrate(audit.isMigrate());
+    String owner = audit.getMigrationUsername();
+    if (owner != null && !owner.isBlank() && audit.isMigrate()) {
+      if (!PoolCredentials.canDerive()) {
+        throw new TenancyPropertyException("tenancy.audit.migration-username",
+            "tenancy.audit.migration-username is set, but spring-boot-jdbc, which derives that role's DataSource from "
+                + "the pool, is not on the class path.",
+            "Add spring-boot-starter-jdbc, or declare your own AuditSink bean with JdbcAuditSink.Builder"
+                + ".migrationDataSource(..).");
+      }
+      builder.migrationDataSource(PoolCredentials.as(pool, owner, audit.getMigrationPassword()));
+    }
+    return builder.build();
   }
 
   private static DataSource pool(DataSource dataSource, ObjectProvider<TenantDataSourceWrapper> wrapper) {

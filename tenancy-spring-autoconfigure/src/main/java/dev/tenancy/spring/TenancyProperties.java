@@ -280,6 +280,13 @@ public class TenancyProperties {
     private String schema = "tenancy_audit";
     /** Whether the JDBC audit sink creates its table at start-up. */
     private boolean migrate = true;
+    /**
+     * The role that creates and owns the audit table (PostgreSQL): the application's role then only writes and reads
+     * it, so the append-only trigger binds the role that serves requests. Unset: the application's role migrates.
+     */
+    private @Nullable String migrationUsername;
+    /** The password of tenancy.audit.migration-username. */
+    private @Nullable String migrationPassword;
 
     /** @return whether the audit log is created */
     public boolean isEnabled() {
@@ -310,6 +317,26 @@ public class TenancyProperties {
     public void setMigrate(boolean migrate) {
       this.migrate = migrate;
     }
+
+    /** @return the role that migrates the audit table, or null for the application's */
+    public @Nullable String getMigrationUsername() {
+      return migrationUsername;
+    }
+
+    /** @param migrationUsername the role that migrates the audit table */
+    public void setMigrationUsername(@Nullable String migrationUsername) {
+      this.migrationUsername = migrationUsername;
+    }
+
+    /** @return that role's password, or null */
+    public @Nullable String getMigrationPassword() {
+      return migrationPassword;
+    }
+
+    /** @param migrationPassword that role's password */
+    public void setMigrationPassword(@Nullable String migrationPassword) {
+      this.migrationPassword = migrationPassword;
+    }
   }
 
   /** How the application's DataSource is made tenant-aware. */
@@ -322,6 +349,11 @@ public class TenancyProperties {
     private @Nullable String rlsSetting;
     /** Prefix of per-tenant schema names (schema strategy); the library's default when unset. */
     private @Nullable String schemaPrefix;
+    /**
+     * The schema platform (cross-tenant) connections use with the schema strategy: public by default, PUBLIC on H2
+     * unless the URL has DATABASE_TO_LOWER=TRUE.
+     */
+    private @Nullable String platformSchema;
 
     /** @return whether the DataSource is wrapped */
     public boolean isWrap() {
@@ -361,6 +393,16 @@ public class TenancyProperties {
     /** @param schemaPrefix the schema prefix */
     public void setSchemaPrefix(@Nullable String schemaPrefix) {
       this.schemaPrefix = schemaPrefix;
+    }
+
+    /** @return the platform schema (schema strategy), or null for the library's default */
+    public @Nullable String getPlatformSchema() {
+      return platformSchema;
+    }
+
+    /** @param platformSchema the platform schema (schema strategy) */
+    public void setPlatformSchema(@Nullable String platformSchema) {
+      this.platformSchema = platformSchema;
     }
   }
 

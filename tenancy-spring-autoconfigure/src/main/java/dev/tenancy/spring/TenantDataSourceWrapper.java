@@ -61,6 +61,9 @@ public final class TenantDataSourceWrapper implements BeanPostProcessor {
         if (settings.getSchemaPrefix() != null) {
           builder.schemaPrefix(settings.getSchemaPrefix());
         }
+        if (settings.getPlatformSchema() != null) {
+          builder.platformSchema(settings.getPlatformSchema());
+        }
         return builder.build();
       }
       default -> {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tenancy.core.Tenant;
+import dev.tenancy.core.TenantContext;
 import dev.tenancy.core.lifecycle.NewTenant;
 import dev.tenancy.core.lifecycle.TenantService;
 import dev.tenancy.core.memory.InMemoryAuditSink;
@@ -79,6 +80,22 @@ class TenancyJdbcAutoConfigurationTest {
           TenantAwareDataSource app = context.getBean(TenantAwareDataSource.class);
           assertThat(app.strategy()).isInstanceOf(SchemaPerTenant.class);
           assertThat(((SchemaPerTenant) app.strategy()).schemaPrefix()).isEqualTo("cust_");
+        });
+  }
+
+  /** H2 folds unquoted names to upper case, so its platform schema is PUBLIC, not the library's default public. */
+  @Test
+  void platformSchemaFromPropertiesIsWherePlatformConnectionsLand() {
+    runner.withUserConfiguration(OneDataSource.class).withPropertyValues("tenancy.datasource.strategy=schema",
+            "tenancy.datasource.platform-schema=PUBLIC")
+        .run(context -> {
+          TenantAwareDataSource app = context.getBean(TenantAwareDataSource.class);
+          String schema = TenantContext.asPlatform("test", "read the platform schema", () -> {
+            try (Connection connection = app.getConnection()) {
+              return connection.getSchema();
+            }
+          });
+          assertThat(schema).isEqualTo("PUBLIC");
         });
   }
 

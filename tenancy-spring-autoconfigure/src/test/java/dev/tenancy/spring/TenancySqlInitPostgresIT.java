@@ -8,6 +8,10 @@ import dev.tenancy.core.TenantContext;
 import dev.tenancy.core.TenantId;
 import dev.tenancy.core.TenantInfo;
 import dev.tenancy.core.TenantSlug;
+import dev.tenancy.core.audit.AuditActorType;
+import dev.tenancy.core.audit.AuditCategory;
+import dev.tenancy.core.audit.AuditEvent;
+import dev.tenancy.core.audit.AuditLog;
 import dev.tenancy.core.memory.InMemoryAuditSink;
 import dev.tenancy.core.memory.InMemoryTenantStore;
 import dev.tenancy.core.spi.AuditSink;
@@ -65,7 +69,10 @@ class TenancySqlInitPostgresIT {
       Assumptions.abort(message);
     }
     try {
-      execute(databaseUrl(), "GRANT ALL ON SCHEMA public TO " + OWNER, "GRANT USAGE ON SCHEMA public TO " + APP);
+      execute(databaseUrl(), "GRANT ALL ON SCHEMA public TO " + OWNER, "GRANT USAGE ON SCHEMA public TO " + APP,
+          "GRANT CREATE ON DATABASE " + DATABASE + " TO " + OWNER,
+          // PostgreSQL 15+: the audit table's removal functions SET this parameter, so their owner must be allowed to.
+          "GRANT SET ON PARAMETER tenancy.audit_removal TO " + OWNER);
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
@@ -76,7 +83,8 @@ class TenancySqlInitPostgresIT {
     if (!created) {
       return;   // skipped: PostgreSQL was not there
     }
-    execute(URL, "DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)", "DROP ROLE IF EXISTS " + OWNER,
+    execute(URL, "DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)",
+        "REVOKE SET ON PARAMETER tenancy.audit_removal FROM " + OWNER, "DROP ROLE IF EXISTS " + OWNER,
         "DROP ROLE IF EXISTS " + APP);
   }
 
@@ -111,6 +119,46 @@ class TenancySqlInitPostgresIT {
           assertThat(TenantContext.call(globex, () -> count(app))).isEqualTo(1);
           assertThatThrownBy(app::getConnection).isInstanceOf(SQLException.class)
               .hasMessageContaining("outside any tenant scope");
+        });
+  }
+
+  /**
+   * With tenancy.audit.migration-username the audit table belongs to that role and the serving role only appends:
+   * it cannot rewrite or delete history, which is what makes the trail worth keeping.
+   */
+  @Test
+  void auditTableMigratedAsTheOwner_theServingRoleCanAppendButNotRewrite() {
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(TenancyJdbcAutoConfiguration.class, TenancyAutoConfiguration.class))
+        .withBean(TenantStore.class, InMemoryTenantStore::new)
+        .withBean(DataSource.class, () -> dataSourceAs(APP, "app"))
+        .withPropertyValues("tenancy.audit.migration-username=" + OWNER, "tenancy.audit.migration-password=" + PASSWORD)
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          try (Connection admin = dataSourceAs(ADMIN, null).getConnection();
+               Statement statement = admin.createStatement();
+               ResultSet owner = statement.executeQuery(
+                   "SELECT tableowner FROM pg_tables WHERE schemaname = 'tenancy_audit' AND tablename = 'audit_records'")) {
+            assertThat(owner.next()).isTrue();
+            assertThat(owner.getString(1)).isEqualTo(OWNER);
+          }
+
+          TenantInfo acme = TenantInfo.of(TenantId.of(UUID.randomUUID()), TenantSlug.of("acme"));
+          AuditLog log = context.getBean(AuditLog.class);
+          TenantContext.run(acme, () -> log.record(AuditEvent.builder(AuditCategory.DATA_ACCESS, "lead.created")
+              .actor(AuditActorType.USER, "agent-1").build()));
+          log.flush();
+
+          try (Connection app = dataSourceAs(APP, "app").getConnection(); Statement statement = app.createStatement()) {
+            try (ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM tenancy_audit.audit_records")) {
+              rows.next();
+              assertThat(rows.getLong(1)).isEqualTo(1);
+            }
+            assertThatThrownBy(() -> statement.executeUpdate("UPDATE tenancy_audit.audit_records SET chain = chain"))
+                .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
+            assertThatThrownBy(() -> statement.executeUpdate("DELETE FROM tenancy_audit.audit_records"))
+                .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
+          }
         });
   }
 

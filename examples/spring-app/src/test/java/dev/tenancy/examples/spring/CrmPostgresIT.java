@@ -40,6 +40,8 @@ class CrmPostgresIT extends CrmScenarios {
     // Spring Boot runs the scripts as spring.sql.init.username only when a password is set too; the test server
     // trusts local connections and ignores it.
     registry.add("spring.sql.init.password", () -> "ignored-by-trust-authentication");
+    // The audit table belongs to the owner too, so the serving role can append to the trail but never rewrite it.
+    registry.add("tenancy.audit.migration-username", () -> PostgresDatabase.OWNER);
   }
 
   @Override
@@ -72,6 +74,13 @@ class CrmPostgresIT extends CrmScenarios {
         rows.next();
         assertThat(rows.getLong(1)).as("no tenant bound: the policies show nothing").isZero();
       }
+      // The audit trail is append-only for this role: the owner created it and granted INSERT and SELECT only.
+      try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM tenancy_audit.audit_records")) {
+        rows.next();
+        assertThat(rows.getLong(1)).as("lead creation was audited").isPositive();
+      }
+      assertThatThrownBy(() -> statement.executeUpdate("DELETE FROM tenancy_audit.audit_records"))
+          .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
       // Writing a row for another tenant than the bound one is refused by the policies' WITH CHECK.
       statement.execute("SELECT set_config('tenancy.tenant_id', '" + a.id + "', false)");
       assertThatThrownBy(() -> statement.executeUpdate("INSERT INTO leads (organization_id, id, name, email, "

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code jdbc:postgresql://127.0.0.1:5432/test}) as {@code TENANCY_TEST_PG_USER} (default {@code postgres}), who
  * becomes the tables' owner. The application role is a fresh login role without superuser or BYPASSRLS, a member of
  * the NOLOGIN role {@code crm_app} that schema-postgresql.sql grants to, allowed to create schemas in the database
- * (the starter's tenant store, API-key store and audit sink create theirs at start-up, on the application's pool).
+ * (the starter's tenant store and API-key store create theirs at start-up, on the application's pool; the audit table
+ * is created by the owner, {@code tenancy.audit.migration-username}).
  *
  * <p>Registered as a static {@code @RegisterExtension} field so it runs before Spring loads the application context
  * (which it skips when the server is unreachable, unless {@code TENANCY_IT_REQUIRED=true}, which fails instead), and
@@ -52,9 +53,6 @@ final class PostgresDatabase implements BeforeAllCallback, AfterAllCallback {
       statement.execute("CREATE ROLE " + appRole + " LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE "
           + "IN ROLE crm_app");
       statement.execute("GRANT CREATE ON DATABASE " + database + " TO " + appRole);
-      // The starter migrates the audit table on the application's pool, and its removal functions carry
-      // SET tenancy.audit_removal, which PostgreSQL 15+ lets a non-superuser declare only with this privilege.
-      statement.execute("GRANT SET ON PARAMETER tenancy.audit_removal TO " + appRole);
     } catch (SQLException e) {
       String message = "PostgreSQL is not reachable at " + URL + " as " + OWNER + " (" + e.getMessage()
           + "); the PostgreSQL tests are skipped. Start PostgreSQL or set TENANCY_TEST_PG_URL; CI sets "
@@ -76,7 +74,6 @@ final class PostgresDatabase implements BeforeAllCallback, AfterAllCallback {
     try (Connection admin = DriverManager.getConnection(URL, properties(OWNER));
         Statement statement = admin.createStatement()) {
       statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-      statement.execute("REVOKE SET ON PARAMETER tenancy.audit_removal FROM " + appRole);
       statement.execute("DROP ROLE IF EXISTS " + appRole);
     }
   }
