@@ -1,0 +1,277 @@
+package dev.tenancy.benchmarks.scale;
+
+import dev.tenancy.benchmarks.BenchDatabase;
+import dev.tenancy.benchmarks.RoundTripCounter;
+import dev.tenancy.core.TenantId;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Scenario (c) of issue 12: many tenants provisioned through the library, then what idle tenants cost it.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar dev.tenancy.benchmarks.scale.ScaleScenarios &lt;rls|schema&gt; [--quick] [--out DIR]
+ * </pre>
+ *
+ * <ol>
+ *   <li><b>Provisioning</b> — 10,000 tenants in RLS mode (1,000 in schema mode; {@code --quick}: 1,000 / 200), one
+ *       {@code TenantService.create} after the other on a {@code JdbcTenantStore}, each timed; in schema mode each
+ *       creation runs {@code CreateSchemaStep} (a schema, Flyway, five tables, grants, seed rows). p50/p95/p99.</li>
+ *   <li><b>Heap per idle tenant</b> — a fresh store, service and quota manager; requests for 100 tenants, used heap
+ *       after {@code System.gc()} (lowest of three readings); then one request for every tenant (and a look-up by slug,
+ *       so both of the store cache's keys hold it) and the heap again. Slope = difference / (N − 100). Everything the
+ *       harness itself holds (the ids, the random request orders) is allocated before the first reading.</li>
+ *   <li><b>CPU per request</b> — {@code ThreadMXBean} CPU time of the calling thread over a fixed batch of requests
+ *       (see {@link ScaleFixture#request}) to random tenants among the first 100, and among all N; median of five
+ *       batches each. A batch over the first 100 is repeated after all N are loaded, as a drift check.</li>
+ * </ol>
+ * Prints a table and writes {@code DIR/scale-<mode>-summary.csv} ({@link SummaryRow}); exits 0 whatever the verdicts
+ * ({@code benchmarks/run-all} decides). Without PostgreSQL it prints why, writes a summary with a single INFO row
+ * {@code skipped} and exits 0.
+ */
+public final class ScaleScenarios {
+
+  private static final int SMALL = 100;
+  private static final int REPETITIONS = 5;
+  private static final double RLS_PROVISIONING_P95_MS = 50;
+  private static final double HEAP_PER_TENANT_BYTES = 4096;
+
+  private ScaleScenarios() {
+  }
+
+  /**
+   * Runs the scenario.
+   *
+   * @param args {@code rls|schema}, optionally {@code --quick}, {@code --out DIR} (default {@code .}) and
+   *     {@code --tenants N} (more than 100; overrides the mode's count, for trying the scenario out)
+   * @throws Exception if the scenario fails (a wrong row count, a refused request, a database error)
+   */
+  public static void main(String[] args) throws Exception {
+    ScaleMode mode = null;
+    boolean quick = false;
+    Path out = Path.of(".");
+    int tenantsOverride = 0;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--quick" -> quick = true;
+        case "--out" -> out = Path.of(args[++i]);
+        case "--tenants" -> tenantsOverride = Integer.parseInt(args[++i]);
+        default -> mode = ScaleMode.parse(args[i]);
+      }
+    }
+    if (mode == null) {
+      System.err.println("usage: ScaleScenarios <rls|schema> [--quick] [--out DIR]");
+      System.exit(2);
+      return;
+    }
+    Path summary = out.resolve("scale-" + mode.label() + "-summary.csv");
+    BenchDatabase database;
+    try {
+      database = BenchDatabase.create();
+    } catch (IllegalStateException e) {
+      System.out.println("scale-" + mode.label() + ": SKIPPED, " + e.getMessage());
+      SummaryRow.write(summary, List.of(new SummaryRow("skipped", 1, "flag", "-", "INFO")));
+      return;
+    }
+    List<SummaryRow> rows;
+    try (ScaleFixture fixture = ScaleFixture.create(mode, database)) {
+      rows = run(mode, quick, tenantsOverride > 0 ? tenantsOverride : mode.tenants(quick), fixture);
+    }
+    print(mode, quick, rows);
+    SummaryRow.write(summary, rows);
+    System.out.println("wrote " + summary);
+  }
+
+  private static List<SummaryRow> run(ScaleMode mode, boolean quick, int tenants, ScaleFixture fixture)
+      throws SQLException {
+    if (tenants <= SMALL) {
+      throw new IllegalArgumentException("--tenants must be more than " + SMALL);
+    }
+    int batch = quick ? 1_000 : 3_000;
+    int warmupRounds = 10;
+    long started = System.nanoTime();
+
+    // 1. Provisioning, one tenant after the other.
+    TenantId[] ids = new TenantId[tenants];
+    double[] millis = new double[tenants];
+    for (int i = 0; i < tenants; i++) {
+      long t0 = System.nanoTime();
+      ids[i] = fixture.provision(i);
+      millis[i] = (System.nanoTime() - t0) / 1e6;
+      if ((i + 1) % Math.max(1, tenants / 10) == 0) {
+        System.out.printf(Locale.ROOT, "  provisioned %,d / %,d (%.1f s)%n", i + 1, tenants,
+            (System.nanoTime() - started) / 1e9);
+      }
+    }
+    double provisioningSeconds = (System.nanoTime() - started) / 1e9;
+    long active = fixture.activeTenants();
+    if (active != tenants) {
+      throw new IllegalStateException("expected " + tenants + " active tenants, the store holds " + active);
+    }
+    fixture.seedRlsLeads();
+
+    // Everything the harness holds during the heap readings is allocated now.
+    SplittableRandom random = new SplittableRandom(12);
+    int[][] smallOrders = orders(random, SMALL, batch);
+    int[][] allOrders = orders(random, tenants, batch);
+    int[][] driftOrders = orders(random, SMALL, batch);
+    long[] cpuSmall = new long[REPETITIONS];
+    long[] cpuAll = new long[REPETITIONS];
+    long[] cpuDrift = new long[REPETITIONS];
+    long[] wallAll = new long[REPETITIONS];
+    long[] tripsAll = new long[REPETITIONS];
+
+    // 2. + 3. A library that has seen only 100 tenants: warm up, heap, CPU.
+    fixture.reopen();
+    // Warm-up long enough for the JIT to settle the request path (C2), so the first CPU batches do not carry it.
+    for (int round = 0; round < warmupRounds; round++) {
+      for (int index : smallOrders[round % REPETITIONS]) {
+        fixture.request(ids[index]);
+      }
+    }
+    for (int i = 0; i < SMALL; i++) {
+      fixture.request(ids[i]);
+      fixture.lookUpBySlug(i);
+    }
+    long heapSmall = settledHeap();
+    for (int r = 0; r < REPETITIONS; r++) {
+      cpuSmall[r] = batchCpu(fixture, ids, smallOrders[r], null, null, r);
+    }
+
+    // Every tenant known to the library.
+    for (int i = 0; i < tenants; i++) {
+      fixture.request(ids[i]);
+      fixture.lookUpBySlug(i);
+    }
+    long heapAll = settledHeap();
+    for (int r = 0; r < REPETITIONS; r++) {
+      cpuAll[r] = batchCpu(fixture, ids, allOrders[r], wallAll, tripsAll, r);
+      cpuDrift[r] = batchCpu(fixture, ids, driftOrders[r], null, null, r);
+    }
+    double totalSeconds = (System.nanoTime() - started) / 1e9;
+
+    double[] sorted = millis.clone();
+    Arrays.sort(sorted);
+    int decile = Math.max(1, tenants / 10);
+    double[] first = Arrays.copyOfRange(millis, 0, decile);
+    double[] last = Arrays.copyOfRange(millis, tenants - decile, tenants);
+    Arrays.sort(first);
+    Arrays.sort(last);
+    double perRequestSmall = median(cpuSmall) / (double) batch / 1_000.0;
+    double perRequestAll = median(cpuAll) / (double) batch / 1_000.0;
+    double perRequestDrift = median(cpuDrift) / (double) batch / 1_000.0;
+    double heapSlope = (heapAll - heapSmall) / (double) (tenants - SMALL);
+
+    List<SummaryRow> rows = new ArrayList<>();
+    rows.add(SummaryRow.info("tenants provisioned", tenants, "tenants"));
+    rows.add(SummaryRow.info("provisioning p50", percentile(sorted, 50), "ms"));
+    rows.add(mode == ScaleMode.RLS
+        ? SummaryRow.atMost("provisioning p95", percentile(sorted, 95), "ms", RLS_PROVISIONING_P95_MS)
+        : SummaryRow.info("provisioning p95", percentile(sorted, 95), "ms"));
+    rows.add(SummaryRow.info("provisioning p99", percentile(sorted, 99), "ms"));
+    rows.add(SummaryRow.info("provisioning max", sorted[tenants - 1], "ms"));
+    rows.add(SummaryRow.info("provisioning p95 first 10%", percentile(first, 95), "ms"));
+    rows.add(SummaryRow.info("provisioning p95 last 10%", percentile(last, 95), "ms"));
+    rows.add(SummaryRow.info("provisioning rate", tenants / provisioningSeconds, "tenants/s"));
+    rows.add(SummaryRow.info("heap after GC at " + SMALL + " tenants", heapSmall / 1_048_576.0, "MiB"));
+    rows.add(SummaryRow.info("heap after GC at " + tenants + " tenants", heapAll / 1_048_576.0, "MiB"));
+    rows.add(SummaryRow.atMost("heap per idle tenant (slope)", heapSlope, "B/tenant", HEAP_PER_TENANT_BYTES));
+    rows.add(SummaryRow.info("CPU per request at " + SMALL + " tenants", perRequestSmall, "us"));
+    rows.add(SummaryRow.info("CPU per request at " + tenants + " tenants", perRequestAll, "us"));
+    rows.add(SummaryRow.info("CPU per request at " + SMALL + " tenants after " + tenants + " loaded",
+        perRequestDrift, "us"));
+    rows.add(SummaryRow.atMost("CPU per request ratio " + tenants + "/" + SMALL, perRequestAll / perRequestSmall,
+        "x", 1.0));
+    rows.add(SummaryRow.info("CPU per request slope", (perRequestAll - perRequestSmall) * 1_000.0
+        / (tenants - SMALL) * 1_000.0, "ns per 1k tenants"));
+    rows.add(SummaryRow.info("wall per request at " + tenants + " tenants",
+        median(wallAll) / (double) batch / 1_000.0, "us"));
+    rows.add(SummaryRow.info("round trips per request", median(tripsAll) / (double) batch, "trips"));
+    rows.add(SummaryRow.info("scenario wall time", totalSeconds, "s"));
+    return rows;
+  }
+
+  /** CPU nanoseconds of this thread for one batch; optionally also its wall time and round trips. */
+  private static long batchCpu(ScaleFixture fixture, TenantId[] ids, int[] order, long @Nullable [] wall,
+      long @Nullable [] trips,
+      int slot) throws SQLException {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long trips0 = RoundTripCounter.total();
+    long wall0 = System.nanoTime();
+    long cpu0 = threads.getCurrentThreadCpuTime();
+    for (int index : order) {
+      fixture.request(ids[index]);
+    }
+    long cpu = threads.getCurrentThreadCpuTime() - cpu0;
+    if (wall != null) {
+      wall[slot] = System.nanoTime() - wall0;
+    }
+    if (trips != null) {
+      trips[slot] = RoundTripCounter.total() - trips0;
+    }
+    return cpu;
+  }
+
+  private static int[][] orders(SplittableRandom random, int tenants, int batch) {
+    int[][] orders = new int[REPETITIONS][batch];
+    for (int[] order : orders) {
+      for (int i = 0; i < batch; i++) {
+        order[i] = random.nextInt(tenants);
+      }
+    }
+    return orders;
+  }
+
+  /**
+   * Used heap after full collections: the lowest of three readings, each after {@code System.gc()} and a pause for
+   * reference processing and concurrent clean-up to finish (there is nothing to wait on, so it is a fixed pause).
+   */
+  private static long settledHeap() {
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    long lowest = Long.MAX_VALUE;
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      try {
+        TimeUnit.MILLISECONDS.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while the heap settled", e);
+      }
+      lowest = Math.min(lowest, memory.getHeapMemoryUsage().getUsed());
+    }
+    return lowest;
+  }
+
+  private static double median(long[] values) {
+    long[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+        : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2.0;
+  }
+
+  /** Nearest-rank percentile of sorted values. */
+  static double percentile(double[] sorted, double p) {
+    int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+  }
+
+  private static void print(ScaleMode mode, boolean quick, List<SummaryRow> rows) {
+    System.out.printf(Locale.ROOT, "%nscale-%s%s (java %s, %d cpus)%n", mode.label(), quick ? " --quick" : "",
+        System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+    System.out.printf(Locale.ROOT, "%-48s %14s %-18s %-8s %s%n", "metric", "value", "unit", "target", "verdict");
+    for (SummaryRow row : rows) {
+      System.out.printf(Locale.ROOT, "%-48s %14s %-18s %-8s %s%n", row.metric(), SummaryRow.format(row.value()),
+          row.unit(), row.target(), row.verdict());
+    }
+  }
+}
