@@ -55,18 +55,16 @@ final class ScaleFixture implements AutoCloseable {
   private static final String QUERY = "SELECT count(*) FROM leads WHERE status = ?";
   private static final int LEADS_PER_TENANT = 5;
   private static final long OPEN_LEADS = 2;
+  /** Each live store holds one connection for LISTEN; at most three libraries are open at once. */
+  private static final int ADMIN_CONNECTIONS = 6;
 
   private final ScaleMode mode;
   private final BenchDatabase database;
   private final String appRole;
   private final HikariDataSource adminPool;
-  private final HikariDataSource appPool;
   private final TenantConfigurationResolver resolver;
   private final Path migrations;
-  private JdbcTenantStore store;
-  private TenantService service;
-  private QuotaManager quotas;
-  private TenantAwareDataSource tenantData;
+  private final Library provisioning;
 
   private ScaleFixture(ScaleMode mode, BenchDatabase database) throws IOException {
     this.mode = mode;
@@ -82,7 +80,7 @@ final class ScaleFixture implements AutoCloseable {
       // One shared table; its rows are seeded for all tenants at once after provisioning (seedRlsLeads).
       database.execute("CREATE TABLE leads (organization_id uuid NOT NULL, id uuid NOT NULL,"
           + " status varchar(32) NOT NULL, PRIMARY KEY (organization_id, id))");
-      this.adminPool = database.pool(BenchDatabase.ADMIN_USER, 4);
+      this.adminPool = database.pool(BenchDatabase.ADMIN_USER, ADMIN_CONNECTIONS);
       try (Connection owner = adminPool.getConnection()) {
         RlsPolicies.builder().tables("leads").applicationRole(appRole).build().apply(owner);
       } catch (SQLException e) {
@@ -90,10 +88,9 @@ final class ScaleFixture implements AutoCloseable {
       }
     } else {
       writeTenantMigrations(migrations);
-      this.adminPool = database.pool(BenchDatabase.ADMIN_USER, 4);
+      this.adminPool = database.pool(BenchDatabase.ADMIN_USER, ADMIN_CONNECTIONS);
     }
-    this.appPool = database.pool(appRole, 1);
-    open();
+    this.provisioning = new Library();
   }
 
   /**
@@ -109,29 +106,13 @@ final class ScaleFixture implements AutoCloseable {
   }
 
   /**
-   * Builds a fresh store, service, quota manager and tenant-bound DataSource, so that nothing a previous phase
-   * loaded is cached; the old ones are closed.
+   * Builds another instance of the library — store, service, quota manager, tenant-bound DataSource — on the same
+   * database and pools, with nothing cached yet.
+   *
+   * @return the library, closed by the caller
    */
-  void reopen() {
-    closeLibrary();
-    open();
-  }
-
-  private void open() {
-    // A long TTL: an idle tenant stays cached for the whole run, which is the most heap the cache can hold.
-    store = JdbcTenantStore.builder().dataSource(adminPool).cacheTtl(Duration.ofHours(1)).build();
-    TenantService.Builder builder = TenantService.builder().store(store).resolver(resolver);
-    if (mode == ScaleMode.SCHEMA) {
-      builder.step(CreateSchemaStep.builder().dataSource(adminPool)
-          .locations("filesystem:" + migrations.toAbsolutePath())
-          .placeholders(Map.of("app_role", appRole))
-          .build());
-      tenantData = TenantAwareDataSource.of(SchemaPerTenant.builder(appPool).build());
-    } else {
-      tenantData = TenantAwareDataSource.of(RowLevelSecurity.builder(appPool).build());
-    }
-    service = builder.build();
-    quotas = QuotaManager.builder().store(new InMemoryQuotaStore()).build();
+  Library openLibrary() {
+    return new Library();
   }
 
   /**
@@ -141,7 +122,7 @@ final class ScaleFixture implements AutoCloseable {
    * @return its id
    */
   TenantId provision(int number) {
-    Tenant tenant = service.create(NewTenant.of(slug(number), "Scale tenant " + number).withTier(TIER)
+    Tenant tenant = provisioning.service.create(NewTenant.of(slug(number), "Scale tenant " + number).withTier(TIER)
         .withInitialStatus(TenantStatus.ACTIVE));
     return tenant.id();
   }
@@ -183,60 +164,11 @@ final class ScaleFixture implements AutoCloseable {
     }
   }
 
-  /**
-   * One tenant request through the library (see the class comment).
-   *
-   * @param id the tenant
-   * @throws SQLException if the query fails
-   * @throws IllegalStateException if the tenant is unknown, the quota refuses, or the query sees other rows than the
-   *     tenant's own
-   */
-  void request(TenantId id) throws SQLException {
-    Tenant tenant = service.find(id).orElseThrow(() -> new IllegalStateException("unknown tenant " + id));
-    TenantInfo info = service.info(tenant);
-    try (TenantScope scope = TenantContext.enter(info)) {
-      QuotaDecision decision = quotas.check(info);
-      if (!decision.isAllowed()) {
-        throw new IllegalStateException("quota refused " + id + ": " + decision);
-      }
-      try (QuotaPermit permit = decision.permit();
-          Connection connection = tenantData.getConnection();
-          PreparedStatement statement = connection.prepareStatement(QUERY)) {
-        statement.setString(1, "open");
-        try (ResultSet rows = statement.executeQuery()) {
-          rows.next();
-          long open = rows.getLong(1);
-          if (open != OPEN_LEADS) {
-            throw new IllegalStateException("tenant " + id + " saw " + open + " open leads, expected " + OPEN_LEADS);
-          }
-        }
-      }
-    }
-  }
-
-  /**
-   * Also loads the tenant's slug into the store's cache (the other key it caches by), as a request resolved from a
-   * subdomain would.
-   *
-   * @param number the tenant's number
-   */
-  void lookUpBySlug(int number) {
-    if (service.findBySlug(TenantSlug.of(slug(number))).isEmpty()) {
-      throw new IllegalStateException("no tenant with slug " + slug(number));
-    }
-  }
-
-  private void closeLibrary() {
-    quotas.close();
-    tenantData.close();
-    store.close();
-  }
-
   /** Closes the library's objects, drops the database and deletes the migration files. */
   @Override
   public void close() {
     try {
-      closeLibrary();
+      provisioning.close();
     } finally {
       database.close();
       try (Stream<Path> files = Files.walk(migrations)) {
@@ -277,5 +209,92 @@ final class ScaleFixture implements AutoCloseable {
             + " CASE WHEN g % 2 = 0 THEN 'open' ELSE 'won' END FROM generate_series(1, " + LEADS_PER_TENANT + ") g")
         + ";\n";
     Files.writeString(directory.resolve("V1__crm.sql"), crm, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * One instance of the library as an application holds it. A request ({@link #request}) is what a tenant API call
+   * does in the library (see the class comment).
+   */
+  final class Library implements AutoCloseable {
+
+    private final JdbcTenantStore store;
+    private final TenantService service;
+    private final QuotaManager quotas;
+    private final TenantAwareDataSource tenantData;
+    private final HikariDataSource appPool;
+
+    private Library() {
+      // Its own pool: two libraries sharing a connection would each trust their own record of its tenant binding.
+      appPool = database.pool(appRole, 1);
+      // A long TTL: an idle tenant stays cached for the whole run, which is the most heap the cache can hold.
+      store = JdbcTenantStore.builder().dataSource(adminPool).cacheTtl(Duration.ofHours(1)).build();
+      TenantService.Builder builder = TenantService.builder().store(store).resolver(resolver);
+      if (mode == ScaleMode.SCHEMA) {
+        builder.step(CreateSchemaStep.builder().dataSource(adminPool)
+            .locations("filesystem:" + migrations.toAbsolutePath())
+            .placeholders(Map.of("app_role", appRole))
+            .build());
+        tenantData = TenantAwareDataSource.of(SchemaPerTenant.builder(appPool).build());
+      } else {
+        tenantData = TenantAwareDataSource.of(RowLevelSecurity.builder(appPool).build());
+      }
+      service = builder.build();
+      quotas = QuotaManager.builder().store(new InMemoryQuotaStore()).build();
+    }
+
+    /**
+     * One tenant request through the library (see the class comment).
+     *
+     * @param id the tenant
+     * @throws SQLException if the query fails
+     * @throws IllegalStateException if the tenant is unknown, the quota refuses, or the query sees other rows than the
+     *     tenant's own
+     */
+    void request(TenantId id) throws SQLException {
+      Tenant tenant = service.find(id).orElseThrow(() -> new IllegalStateException("unknown tenant " + id));
+      TenantInfo info = service.info(tenant);
+      try (TenantScope scope = TenantContext.enter(info)) {
+        QuotaDecision decision = quotas.check(info);
+        if (!decision.isAllowed()) {
+          throw new IllegalStateException("quota refused " + id + ": " + decision);
+        }
+        try (QuotaPermit permit = decision.permit();
+            Connection connection = tenantData.getConnection();
+            PreparedStatement statement = connection.prepareStatement(QUERY)) {
+          statement.setString(1, "open");
+          try (ResultSet rows = statement.executeQuery()) {
+            rows.next();
+            long open = rows.getLong(1);
+            if (open != OPEN_LEADS) {
+              throw new IllegalStateException("tenant " + id + " saw " + open + " open leads, expected " + OPEN_LEADS);
+            }
+          }
+        }
+      }
+    }
+
+    /**
+     * Also loads the tenant's slug into the store's cache (the other key it caches by), as a request resolved from a
+     * subdomain would.
+     *
+     * @param number the tenant's number
+     */
+    void lookUpBySlug(int number) {
+      if (service.findBySlug(TenantSlug.of(slug(number))).isEmpty()) {
+        throw new IllegalStateException("no tenant with slug " + slug(number));
+      }
+    }
+
+    /**
+     * Closes the quota manager, the DataSource wrapper, its pool and the store (its change listener), so that the
+     * heap an instance leaves behind is garbage.
+     */
+    @Override
+    public void close() {
+      quotas.close();
+      tenantData.close();
+      appPool.close();
+      store.close();
+    }
   }
 }

@@ -27,15 +27,16 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Provisioning</b> — 10,000 tenants in RLS mode (1,000 in schema mode; {@code --quick}: 1,000 / 200), one
  *       {@code TenantService.create} after the other on a {@code JdbcTenantStore}, each timed; in schema mode each
  *       creation runs {@code CreateSchemaStep} (a schema, Flyway, five tables, grants, seed rows). p50/p95/p99.</li>
- *   <li><b>Heap per idle tenant</b> — a fresh store, service and quota manager; requests for 100 tenants, used heap
- *       after {@code System.gc()} (lowest of three readings); then one request for every tenant (and a look-up by slug,
- *       so both of the store cache's keys hold it) and the heap again; then a fresh library with 100 tenants again
- *       and a third reading. Slope = (heap at N − mean of the two at 100) / (N − 100). Everything the harness itself
- *       holds (the ids, the random request orders) is allocated before the first reading.</li>
+ *   <li><b>Heap per idle tenant</b> — a fresh library instance (store, service, quota manager, tenant-bound
+ *       DataSource: {@link ScaleFixture.Library}) warmed up with requests for 100 tenants, each of them also looked up
+ *       by slug (so both keys of the store's cache hold it); used heap after {@code System.gc()} (lowest of three
+ *       readings). Then the same instance sees all N tenants the same way, and the heap again. Slope = difference /
+ *       (N − 100). Everything the harness holds (the ids, the random request orders) is allocated before the first
+ *       reading.</li>
  *   <li><b>CPU per request</b> — {@code ThreadMXBean} CPU time of the calling thread over a fixed batch of requests
- *       (see {@link ScaleFixture#request}) to random tenants: five batches with 100 tenants known before, five with
- *       all N known (over all N, interleaved with batches over the first 100 of them), five with 100 known after (a
- *       fresh library); medians. The base of the slope is the last set: the first still carries JIT warm-up.</li>
+ *       (see {@link ScaleFixture.Library#request}) to random tenants. With two instances open, one that knows 100
+ *       tenants and the one that knows all N, five batches alternate: over the 100 on the first, over all N on the
+ *       second, over the first 100 on the second; medians. Alternating keeps machine drift out of the slope.</li>
  * </ol>
  * Prints a table and writes {@code DIR/scale-<mode>-summary.csv} ({@link SummaryRow}); exits 0 whatever the verdicts
  * ({@code benchmarks/run-all} decides). Without PostgreSQL it prints why, writes a summary with a single INFO row
@@ -101,6 +102,7 @@ public final class ScaleScenarios {
     }
     int batch = quick ? 1_000 : 3_000;
     int warmupRounds = 20;
+    long[] heaps;
     long started = System.nanoTime();
 
     // 1. Provisioning, one tenant after the other.
@@ -126,51 +128,39 @@ public final class ScaleScenarios {
     SplittableRandom random = new SplittableRandom(12);
     int[][] smallOrders = orders(random, SMALL, batch);
     int[][] allOrders = orders(random, tenants, batch);
-    int[][] driftOrders = orders(random, SMALL, batch);
-    long[] cpuSmall = new long[2 * REPETITIONS];
+    int[][] spreadOrders = orders(random, SMALL, batch);
+    long[] cpuSmall = new long[REPETITIONS];
     long[] cpuAll = new long[REPETITIONS];
-    long[] cpuDrift = new long[REPETITIONS];
+    long[] cpuSpread = new long[REPETITIONS];
     long[] wallAll = new long[REPETITIONS];
     long[] tripsAll = new long[REPETITIONS];
 
-    // 2. + 3. A library that has seen only 100 tenants: warm up, heap, CPU.
-    fixture.reopen();
-    // Warm-up long enough for the JIT to settle the request path (C2), so the first CPU batches do not carry it.
-    for (int round = 0; round < warmupRounds; round++) {
-      for (int index : smallOrders[round % REPETITIONS]) {
-        fixture.request(ids[index]);
+    // 2. Heap: one library instance that has seen 100 tenants, then all N.
+    try (ScaleFixture.Library large = fixture.openLibrary()) {
+      // Warm-up long enough for the JIT to settle the request path, so the CPU batches do not carry it.
+      for (int round = 0; round < warmupRounds; round++) {
+        for (int index : smallOrders[round % REPETITIONS]) {
+          large.request(ids[index]);
+        }
       }
-    }
-    for (int i = 0; i < SMALL; i++) {
-      fixture.request(ids[i]);
-      fixture.lookUpBySlug(i);
-    }
-    long heapSmall = settledHeap();
-    for (int r = 0; r < REPETITIONS; r++) {
-      cpuSmall[r] = batchCpu(fixture, ids, smallOrders[r], null, null, r);
-    }
+      touch(large, ids, SMALL);
+      long heapSmall = settledHeap();
+      touch(large, ids, tenants);
+      long heapAll = settledHeap();
+      try (ScaleFixture.Library small = fixture.openLibrary()) {
+        touch(small, ids, SMALL);
+        // What a second instance that knows 100 tenants adds: its fixed cost plus 100 tenants (for the record).
+        long heapBoth = settledHeap();
 
-    // Every tenant known to the library.
-    for (int i = 0; i < tenants; i++) {
-      fixture.request(ids[i]);
-      fixture.lookUpBySlug(i);
-    }
-    long heapAll = settledHeap();
-    for (int r = 0; r < REPETITIONS; r++) {
-      cpuAll[r] = batchCpu(fixture, ids, allOrders[r], wallAll, tripsAll, r);
-      cpuDrift[r] = batchCpu(fixture, ids, driftOrders[r], null, null, r);
-    }
-
-    // A library that has seen only 100 tenants again, now with a fully warm JIT: the 100-tenant CPU batches are taken
-    // before and after the N-tenant ones, so a drift of the machine over time does not pass for a slope.
-    fixture.reopen();
-    for (int i = 0; i < SMALL; i++) {
-      fixture.request(ids[i]);
-      fixture.lookUpBySlug(i);
-    }
-    long heapSmallAgain = settledHeap();
-    for (int r = 0; r < REPETITIONS; r++) {
-      cpuSmall[REPETITIONS + r] = batchCpu(fixture, ids, smallOrders[r], null, null, r);
+        // 3. CPU: batches alternate between a library that knows 100 tenants and the one that knows all N (and,
+        // on the latter, requests over only its first 100), so a drift of the machine hits all three alike.
+        for (int r = 0; r < REPETITIONS; r++) {
+          cpuSmall[r] = batchCpu(small, ids, smallOrders[r], null, null, r);
+          cpuAll[r] = batchCpu(large, ids, allOrders[r], wallAll, tripsAll, r);
+          cpuSpread[r] = batchCpu(large, ids, spreadOrders[r], null, null, r);
+        }
+        heaps = new long[] {heapSmall, heapAll, heapBoth};
+      }
     }
     double totalSeconds = (System.nanoTime() - started) / 1e9;
 
@@ -182,13 +172,9 @@ public final class ScaleScenarios {
     Arrays.sort(first);
     Arrays.sort(last);
     double perRequestAll = median(cpuAll) / (double) batch / 1_000.0;
-    double perRequestDrift = median(cpuDrift) / (double) batch / 1_000.0;
-    double perRequestBefore = median(Arrays.copyOfRange(cpuSmall, 0, REPETITIONS)) / (double) batch / 1_000.0;
-    // The base of the slope is the second 100-tenant run: the first still carries JIT warm-up (measured: 10-40 %).
-    double perRequestSmall = median(Arrays.copyOfRange(cpuSmall, REPETITIONS, 2 * REPETITIONS)) / (double) batch
-        / 1_000.0;
-    // Two readings at 100 tenants (before and after); their mean is the base of the slope.
-    double heapSlope = (heapAll - (heapSmall + heapSmallAgain) / 2.0) / (double) (tenants - SMALL);
+    double perRequestDrift = median(cpuSpread) / (double) batch / 1_000.0;
+    double perRequestSmall = median(cpuSmall) / (double) batch / 1_000.0;
+    double heapSlope = (heaps[1] - heaps[0]) / (double) (tenants - SMALL);
 
     List<SummaryRow> rows = new ArrayList<>();
     rows.add(SummaryRow.info("tenants provisioned", tenants, "tenants"));
@@ -201,11 +187,11 @@ public final class ScaleScenarios {
     rows.add(SummaryRow.info("provisioning p95 first 10%", percentile(first, 95), "ms"));
     rows.add(SummaryRow.info("provisioning p95 last 10%", percentile(last, 95), "ms"));
     rows.add(SummaryRow.info("provisioning rate", tenants / provisioningSeconds, "tenants/s"));
-    rows.add(SummaryRow.info("heap after GC at " + SMALL + " tenants", heapSmall / 1_048_576.0, "MiB"));
-    rows.add(SummaryRow.info("heap after GC at " + SMALL + " tenants again", heapSmallAgain / 1_048_576.0, "MiB"));
-    rows.add(SummaryRow.info("heap after GC at " + tenants + " tenants", heapAll / 1_048_576.0, "MiB"));
+    rows.add(SummaryRow.info("heap after GC at " + SMALL + " tenants", heaps[0] / 1_048_576.0, "MiB"));
+    rows.add(SummaryRow.info("heap after GC at " + tenants + " tenants", heaps[1] / 1_048_576.0, "MiB"));
+    rows.add(SummaryRow.info("heap of a second library at " + SMALL + " tenants", (heaps[2] - heaps[1]) / 1024.0,
+        "KiB"));
     rows.add(SummaryRow.atMost("heap per idle tenant (slope)", heapSlope, "B/tenant", HEAP_PER_TENANT_BYTES));
-    rows.add(SummaryRow.info("CPU per request at " + SMALL + " tenants first run", perRequestBefore, "us"));
     rows.add(SummaryRow.info("CPU per request at " + SMALL + " tenants", perRequestSmall, "us"));
     rows.add(SummaryRow.info("CPU per request at " + tenants + " tenants", perRequestAll, "us"));
     rows.add(SummaryRow.info("CPU per request over " + SMALL + " of " + tenants + " loaded tenants",
@@ -224,7 +210,7 @@ public final class ScaleScenarios {
   }
 
   /** CPU nanoseconds of this thread for one batch; optionally also its wall time and round trips. */
-  private static long batchCpu(ScaleFixture fixture, TenantId[] ids, int[] order, long @Nullable [] wall,
+  private static long batchCpu(ScaleFixture.Library library, TenantId[] ids, int[] order, long @Nullable [] wall,
       long @Nullable [] trips,
       int slot) throws SQLException {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -232,7 +218,7 @@ public final class ScaleScenarios {
     long wall0 = System.nanoTime();
     long cpu0 = threads.getCurrentThreadCpuTime();
     for (int index : order) {
-      fixture.request(ids[index]);
+      library.request(ids[index]);
     }
     long cpu = threads.getCurrentThreadCpuTime() - cpu0;
     if (wall != null) {
@@ -242,6 +228,14 @@ public final class ScaleScenarios {
       trips[slot] = RoundTripCounter.total() - trips0;
     }
     return cpu;
+  }
+
+  /** One request for each of the first {@code count} tenants, and a look-up by slug: what makes them known. */
+  private static void touch(ScaleFixture.Library library, TenantId[] ids, int count) throws SQLException {
+    for (int i = 0; i < count; i++) {
+      library.request(ids[i]);
+      library.lookUpBySlug(i);
+    }
   }
 
   private static int[][] orders(SplittableRandom random, int tenants, int batch) {
