@@ -274,6 +274,23 @@ final class ScaleFixture implements AutoCloseable {
     }
 
     /**
+     * The library's part of a request alone, without the database: look-up, configuration, scope, quota permit.
+     *
+     * @param id the tenant
+     * @return whether the quota admitted it (always, at the scale tier's limits)
+     */
+    boolean requestInMemory(TenantId id) {
+      Tenant tenant = service.find(id).orElseThrow(() -> new IllegalStateException("unknown tenant " + id));
+      TenantInfo info = service.info(tenant);
+      try (TenantScope scope = TenantContext.enter(info)) {
+        QuotaDecision decision = quotas.check(info);
+        try (QuotaPermit permit = decision.permit()) {
+          return decision.isAllowed();
+        }
+      }
+    }
+
+    /**
      * Also loads the tenant's slug into the store's cache (the other key it caches by), as a request resolved from a
      * subdomain would.
      *

@@ -38,7 +38,8 @@ import org.jspecify.annotations.Nullable;
  *       tenants and the one that knows all N, batches alternate: over the 100 on the first, over all N on the
  *       second, over the first 100 on the second, eleven times in rotating order. Alternating keeps machine drift out
  *       of the slope; the slope uses each kind's least disturbed batch (interference only adds CPU time), and the
- *       medians are reported too.</li>
+ *       medians are reported too. Two more kinds of batch, 20 times longer, run the library's part alone (look-up,
+ *       configuration, scope, quota permit; no database) over 100 and over N tenants.</li>
  * </ol>
  * Prints a table and writes {@code DIR/scale-<mode>-summary.csv} ({@link SummaryRow}); exits 0 whatever the verdicts
  * ({@code benchmarks/run-all} decides). Without PostgreSQL it prints why, writes a summary with a single INFO row
@@ -48,6 +49,8 @@ public final class ScaleScenarios {
 
   private static final int SMALL = 100;
   private static final int REPETITIONS = 11;
+  /** In-memory batches are this many times longer: a request without the database costs about a microsecond. */
+  private static final int IN_MEMORY_FACTOR = 20;
   private static final double RLS_PROVISIONING_P95_MS = 50;
   private static final double HEAP_PER_TENANT_BYTES = 4096;
 
@@ -134,6 +137,10 @@ public final class ScaleScenarios {
     long[] cpuSmall = new long[REPETITIONS];
     long[] cpuAll = new long[REPETITIONS];
     long[] cpuSpread = new long[REPETITIONS];
+    long[] memorySmall = new long[REPETITIONS];
+    long[] memoryAll = new long[REPETITIONS];
+    int[][] allOrdersLong = orders(random, tenants, IN_MEMORY_FACTOR * batch);
+    int[][] smallOrdersLong = orders(random, SMALL, IN_MEMORY_FACTOR * batch);
     long[] wallAll = new long[REPETITIONS];
     long[] tripsAll = new long[REPETITIONS];
 
@@ -158,11 +165,13 @@ public final class ScaleScenarios {
         // on the latter, requests over only its first 100), so a drift of the machine hits all three alike.
         // The order rotates, so no kind of batch always follows the same other kind.
         for (int r = 0; r < REPETITIONS; r++) {
-          for (int k = 0; k < 3; k++) {
-            switch ((r + k) % 3) {
+          for (int k = 0; k < 5; k++) {
+            switch ((r + k) % 5) {
               case 0 -> cpuSmall[r] = batchCpu(small, ids, smallOrders[r], null, null, r);
               case 1 -> cpuAll[r] = batchCpu(large, ids, allOrders[r], wallAll, tripsAll, r);
-              default -> cpuSpread[r] = batchCpu(large, ids, spreadOrders[r], null, null, r);
+              case 2 -> cpuSpread[r] = batchCpu(large, ids, spreadOrders[r], null, null, r);
+              case 3 -> memorySmall[r] = inMemoryCpu(small, ids, smallOrdersLong[r]);
+              default -> memoryAll[r] = inMemoryCpu(large, ids, allOrdersLong[r]);
             }
           }
         }
@@ -212,6 +221,14 @@ public final class ScaleScenarios {
         "x", 1.0));
     rows.add(SummaryRow.info("CPU per request ratio " + tenants + "/" + SMALL + " same library",
         perRequestAll / perRequestDrift, "x"));
+    double memorySmallNanos = min(memorySmall) / (double) (IN_MEMORY_FACTOR * batch);
+    double memoryAllNanos = min(memoryAll) / (double) (IN_MEMORY_FACTOR * batch);
+    rows.add(SummaryRow.info("library CPU per request without DB at " + SMALL + " tenants best", memorySmallNanos,
+        "ns"));
+    rows.add(SummaryRow.info("library CPU per request without DB at " + tenants + " tenants best", memoryAllNanos,
+        "ns"));
+    rows.add(SummaryRow.info("library CPU without DB ratio " + tenants + "/" + SMALL, memoryAllNanos / memorySmallNanos,
+        "x"));
     rows.add(SummaryRow.info("CPU per request slope", (perRequestAll - perRequestSmall) * 1_000.0
         / (tenants - SMALL) * 1_000.0, "ns per 1k tenants"));
     rows.add(SummaryRow.info("wall per request at " + tenants + " tenants",
@@ -238,6 +255,21 @@ public final class ScaleScenarios {
     }
     if (trips != null) {
       trips[slot] = RoundTripCounter.total() - trips0;
+    }
+    return cpu;
+  }
+
+  /** CPU nanoseconds of this thread for a batch of the library's in-memory part of a request. */
+  private static long inMemoryCpu(ScaleFixture.Library library, TenantId[] ids, int[] order) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long cpu0 = threads.getCurrentThreadCpuTime();
+    int admitted = 0;
+    for (int index : order) {
+      admitted += library.requestInMemory(ids[index]) ? 1 : 0;
+    }
+    long cpu = threads.getCurrentThreadCpuTime() - cpu0;
+    if (admitted != order.length) {
+      throw new IllegalStateException((order.length - admitted) + " in-memory requests were refused");
     }
     return cpu;
   }
