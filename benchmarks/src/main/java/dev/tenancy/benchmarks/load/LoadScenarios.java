@@ -14,7 +14,7 @@ import java.util.Locale;
 public final class LoadScenarios {
 
   private static final String USAGE = "usage: LoadScenarios <crud|noisy|two-instances> [--quick] [--out DIR] "
-      + "[--db h2|pg] [--tenants N] [--seconds S] [--rate R]";
+      + "[--db h2|pg] [--tenants N] [--seconds S] [--rate R] [--in-process]";
 
   private LoadScenarios() {
   }
@@ -57,7 +57,8 @@ public final class LoadScenarios {
   }
 
   /** Parsed command line. */
-  record Options(String scenario, boolean quick, Path out, String db, int tenants, int seconds, double rate) {
+  record Options(String scenario, boolean quick, Path out, String db, int tenants, int seconds, double rate,
+      boolean inProcess) {
 
     static Options parse(String[] args) {
       if (args.length == 0) {
@@ -73,10 +74,12 @@ public final class LoadScenarios {
       int tenants = 0;
       int seconds = 0;
       double rate = 0;
+      boolean inProcess = false;
       for (int i = 1; i < args.length; i++) {
         String arg = args[i];
         switch (arg) {
           case "--quick" -> quick = true;
+          case "--in-process" -> inProcess = true;
           case "--out" -> out = Path.of(value(args, ++i, arg));
           case "--db" -> {
             db = value(args, ++i, arg);
@@ -90,7 +93,7 @@ public final class LoadScenarios {
           default -> throw new IllegalArgumentException("unknown flag '" + arg + "'");
         }
       }
-      return new Options(scenario, quick, out, db, tenants, seconds, rate);
+      return new Options(scenario, quick, out, db, tenants, seconds, rate, inProcess);
     }
 
     private static String value(String[] args, int i, String flag) {
