@@ -33,6 +33,7 @@ final class AppInstance implements AutoCloseable {
   private final String adminApiKey;
   private final @Nullable Process process;
   private final @Nullable AdminApp app;
+  private @Nullable Path ownedDirectory;
 
   private AppInstance(String name, URI base, String adminApiKey, @Nullable Process process, @Nullable AdminApp app) {
     this.name = name;
@@ -128,8 +129,24 @@ final class AppInstance implements AutoCloseable {
       }
       return inProcess(name, environment, flags);
     }
-    return process(name, environment, java.nio.file.Files.createTempDirectory("tenancy-load-" + name), "1g",
-        flags);
+    Path directory = java.nio.file.Files.createTempDirectory("tenancy-load-" + name);
+    try {
+      AppInstance instance = process(name, environment, directory, "1g", flags);
+      instance.ownedDirectory = directory;
+      return instance;
+    } catch (Exception e) {
+      delete(directory);
+      throw e;
+    }
+  }
+
+  /** Deletes a working directory the app kept ./data in (secrets, backups), best effort. */
+  static void delete(Path directory) {
+    try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(directory)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      System.err.println("could not delete " + directory + ": " + e.getMessage());
+    }
   }
 
   /** @return a random HS256 secret for the app instances of one run */
@@ -167,6 +184,9 @@ final class AppInstance implements AutoCloseable {
       if (!process.waitFor(20, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
+    }
+    if (ownedDirectory != null) {
+      delete(ownedDirectory);
     }
   }
 }

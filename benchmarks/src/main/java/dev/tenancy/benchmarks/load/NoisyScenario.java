@@ -41,7 +41,7 @@ final class NoisyScenario {
     try (AppInstance app = AppInstance.start("app", options.inProcess(), env, "--port=0")) {
       URI base = app.base();
       String admin = api.token(base, app.adminApiKey());
-      List<TenantApi.Tenant> provisioned = api.provision(base, admin, quiet + 1, 5,
+      List<TenantApi.Tenant> provisioned = api.provision(base, admin, quiet + 1, 5, 1,
           slug -> TenantApi.tenantBody(slug, "pro", Map.of("requestsPerSecond", limit)));
       List<TenantLoad> quietLoad = new ArrayList<>();
       for (TenantApi.Tenant t : provisioned.subList(0, quiet)) {

@@ -60,7 +60,7 @@ final class TwoInstancesScenario {
         try (AppInstance b = AppInstance.process("instance-b", envB, work, "1g", "--port=0")) {
           String adminA = api.token(a.base(), a.adminApiKey());
           String adminB = api.token(b.base(), b.adminApiKey());
-          List<TenantApi.Tenant> provisioned = api.provision(a.base(), adminA, tenants, 5,
+          List<TenantApi.Tenant> provisioned = api.provision(a.base(), adminA, tenants, 5, 4,
               slug -> TenantApi.tenantBody(slug, "pro", Map.of()));
           List<TenantLoad> load = new ArrayList<>();
           for (TenantApi.Tenant t : provisioned) {
@@ -94,13 +94,15 @@ final class TwoInstancesScenario {
           quota(api, a, b, adminA, adminB, cap, summary);
         }
       }
+    } finally {
+      AppInstance.delete(work);
     }
   }
 
   /** Fires {@code cap + cap/10} calls at one capped tenant, alternating instances, 16 at a time. */
   private static void quota(TenantApi api, AppInstance a, AppInstance b, String adminA, String adminB, int cap,
       Summary summary) throws Exception {
-    TenantApi.Tenant capped = api.provision(a.base(), adminA, 1, 0, slug -> TenantApi.tenantBody(slug, "pro",
+    TenantApi.Tenant capped = api.provision(a.base(), adminA, 1, 0, 1, slug -> TenantApi.tenantBody(slug, "pro",
         Map.of("apiCallsPerMonth", (long) cap, "requestsPerSecond", 1_000_000L, "maxConcurrentRequests", 1000L)))
         .get(0);
     int calls = cap + cap / 10;
