@@ -47,13 +47,23 @@ public final class LoadScenarios {
       // A missing service is not a regression: say so in the summary, which run-all shows.
       System.out.println("SKIPPED: " + e.getMessage());
       summary.info("skipped (" + e.getMessage().replace(',', ';') + ")", 1, "flag");
+    } catch (Exception e) {
+      // The scenario could not run (the app did not start, provisioning failed): a FAIL row, and exit code 1.
+      e.printStackTrace();
+      summary.exactly("scenario ran to the end", 0, "flag", 1);
+      finish(summary, options);
+      System.exit(1);
     }
+    finish(summary, options);
+    // HttpClient and pools may keep non-daemon threads; the run is over.
+    System.exit(0);
+  }
+
+  private static void finish(Summary summary, Options options) throws java.io.IOException {
     summary.print(System.out);
     Path file = summary.write(options.out());
     System.out.println("summary written to " + file.toAbsolutePath());
     System.out.flush();
-    // HttpClient and pools may keep non-daemon threads; the run is over.
-    System.exit(0);
   }
 
   /** Parsed command line. */
