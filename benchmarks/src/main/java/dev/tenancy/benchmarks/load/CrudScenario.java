@@ -56,7 +56,7 @@ final class CrudScenario {
           load.add(new TenantLoad(t.slug(), "crud", t.token(), rate, Mix.crud(), List.of(base), t.seedLeads()));
         }
         LoadGenerator generator = new LoadGenerator(http, 64);
-        generator.run(load, Duration.ofSeconds(options.quick() ? 6 : 15), List.of(app.name()));
+        generator.warmUp(load, (options.quick() ? 3_000 : 10_000), List.of(app.name()));
         LoadRecorder run = generator.run(load, Duration.ofSeconds(seconds), List.of(app.name()));
         run.print(System.out, "crud on " + mode + ", " + tenants + " tenants");
 

@@ -55,7 +55,7 @@ final class NoisyScenario {
 
       LoadGenerator generator = new LoadGenerator(http, 64);
       List<String> instances = List.of(app.name());
-      generator.run(both, Duration.ofSeconds(options.quick() ? 6 : 15), instances);
+      generator.warmUp(both, (options.quick() ? 3_000 : 10_000), instances);
       // Let the noisy tenant's bucket refill after the warm-up, so the baseline starts from a rested app.
       Thread.sleep(2000);
       LoadRecorder alone = generator.run(quietLoad, Duration.ofSeconds(seconds), instances);

@@ -69,7 +69,7 @@ final class TwoInstancesScenario {
           }
           List<String> instances = List.of(a.name(), b.name());
           LoadGenerator generator = new LoadGenerator(http, 64);
-          generator.run(load, Duration.ofSeconds(options.quick() ? 6 : 15), instances);
+          generator.warmUp(load, 2 * (options.quick() ? 3_000 : 10_000), instances);
           LoadRecorder run = generator.run(load, Duration.ofSeconds(seconds), instances);
           run.print(System.out, "two instances, " + tenants + " tenants");
           Map<String, LoadRecorder> phases = Map.of("two-instances", run);
