@@ -46,6 +46,13 @@ final class LoadRecorder {
       return ok.sum() + throttled.sum() + errors.sum();
     }
 
+    void addAll(Stats other) {
+      latency.add(other.latency);
+      ok.add(other.ok.sum());
+      throttled.add(other.throttled.sum());
+      errors.add(other.errors.sum());
+    }
+
     double p(double percentile) {
       return latency.getTotalCount() == 0 ? Double.NaN : latency.getValueAtPercentile(percentile) / 1000.0;
     }
@@ -104,6 +111,57 @@ final class LoadRecorder {
     if (second >= 0 && second < seconds) {
       perSecond.get(tenant.group())[second].recordValue(Math.max(1, micros));
     }
+  }
+
+  /**
+   * Pools runs of the same tenants into one, as if they had run back to back: counts and histograms are added, the
+   * per-second series are concatenated in the given order (how the noisy scenario pools its alternating blocks).
+   */
+  static LoadRecorder merge(List<LoadRecorder> runs) {
+    int seconds = 0;
+    long elapsed = 0;
+    for (LoadRecorder run : runs) {
+      seconds += run.seconds;
+      elapsed += run.finished - run.start;
+    }
+    LoadRecorder merged = new LoadRecorder(0, seconds, runs.get(0).instances);
+    int offset = 0;
+    for (LoadRecorder run : runs) {
+      merged.groupOf.putAll(run.groupOf);
+      run.tenants.forEach((t, stats) -> merged.tenants.computeIfAbsent(t, x -> new Stats()).addAll(stats));
+      run.groups.forEach((g, stats) -> merged.groups.computeIfAbsent(g, x -> new Stats()).addAll(stats));
+      run.operations.forEach((g, ops) -> {
+        Map<Mix.Op, Stats> into = merged.operations.computeIfAbsent(g, x -> {
+          Map<Mix.Op, Stats> map = new EnumMap<>(Mix.Op.class);
+          for (Mix.Op op : Mix.Op.values()) {
+            map.put(op, new Stats());
+          }
+          return map;
+        });
+        ops.forEach((op, stats) -> into.get(op).addAll(stats));
+      });
+      for (int i = 0; i < run.perInstance.length; i++) {
+        merged.perInstance[i].addAll(run.perInstance[i]);
+      }
+      merged.sendLag.add(run.sendLag);
+      final int at = offset;
+      final int total = seconds;
+      run.perSecond.forEach((g, buckets) -> {
+        Histogram[] into = merged.perSecond.computeIfAbsent(g, x -> {
+          Histogram[] fresh = new Histogram[total];
+          for (int i = 0; i < total; i++) {
+            fresh[i] = new ConcurrentHistogram(2);
+          }
+          return fresh;
+        });
+        for (int i = 0; i < buckets.length; i++) {
+          into[at + i].add(buckets[i]);
+        }
+      });
+      offset += run.seconds;
+    }
+    merged.finished = elapsed;
+    return merged;
   }
 
   void finish(long at) {
