@@ -209,7 +209,7 @@ final class LoadRecorder {
     return series;
   }
 
-  /** @return the group names in first-registered order */
+  /** @return the group names, sorted */
   List<String> groups() {
     List<String> names = new ArrayList<>();
     for (String group : groupOf.values()) {
@@ -221,7 +221,7 @@ final class LoadRecorder {
     return names;
   }
 
-  /** @return the quiet tenants' p95 values etc.: tenants of a group */
+  /** @return the names of the tenants in {@code group}, sorted */
   List<String> tenantsOf(String group) {
     List<String> names = new ArrayList<>();
     groupOf.forEach((tenant, g) -> {
