@@ -79,12 +79,20 @@ final class AppInstance implements AutoCloseable {
       key.complete(environment.get("TENANCY_ADMIN_API_KEY"));
     }
     StringBuilder log = new StringBuilder();
+    // -Dload.appLogDir=DIR keeps each app's whole output in DIR/<name>.log (put slf4j-simple first on the class path
+    // to get its log lines; the jar's own provider is slf4j-nop).
+    String logDir = System.getProperty("load.appLogDir");
+    java.io.Writer appLog = logDir == null ? java.io.Writer.nullWriter() : java.nio.file.Files.newBufferedWriter(
+        java.nio.file.Files.createDirectories(Path.of(logDir)).resolve(name + ".log"), StandardCharsets.UTF_8);
     Thread reader = new Thread(() -> {
       // Drained for the whole life of the process, so it never blocks on a full pipe.
       try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
           StandardCharsets.UTF_8))) {
         String line;
         while ((line = lines.readLine()) != null) {
+          appLog.write(line);
+          appLog.write('\n');
+          appLog.flush();
           synchronized (log) {
             if (log.length() < 20_000) {
               log.append(line).append('\n');
@@ -101,6 +109,12 @@ final class AppInstance implements AutoCloseable {
         }
       } catch (IOException e) {
         listening.completeExceptionally(e);
+      } finally {
+        try {
+          appLog.close();
+        } catch (IOException ignored) {
+          // Only the diagnostic copy is lost.
+        }
       }
       listening.completeExceptionally(new IllegalStateException("app " + name + " exited before listening"));
     }, "app-" + name + "-output");
