@@ -103,6 +103,10 @@ public final class LoadScenarios {
           default -> throw new IllegalArgumentException("unknown flag '" + arg + "'");
         }
       }
+      if (inProcess && (db.equals("pg") || scenario.equals("two-instances"))) {
+        // The app keeps ./data (secrets, backups) in its working directory unless it runs on H2 in memory.
+        throw new IllegalArgumentException("--in-process only with H2 (crud, noisy)");
+      }
       return new Options(scenario, quick, out, db, tenants, seconds, rate, inProcess);
     }
 
