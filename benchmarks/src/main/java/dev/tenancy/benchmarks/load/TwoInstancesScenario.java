@@ -34,7 +34,7 @@ final class TwoInstancesScenario {
 
   void run(Summary summary) throws Exception {
     int tenants = options.tenantsOr(20, 100);
-    int seconds = options.secondsOr(15, 120);
+    int seconds = options.secondsOr(12, 120);
     double rate = options.rateOr(2);
     int cap = options.quick() ? 300 : 1000;
     String redis = PostgresFixture.redisUrl();
@@ -69,7 +69,7 @@ final class TwoInstancesScenario {
           }
           List<String> instances = List.of(a.name(), b.name());
           LoadGenerator generator = new LoadGenerator(http, 64);
-          generator.warmUp(load, 2 * (options.quick() ? 3_000 : 10_000), instances);
+          generator.warmUp(load, options.quick() ? 3_000 : 20_000, instances);
           LoadRecorder run = generator.run(load, Duration.ofSeconds(seconds), instances);
           run.print(System.out, "two instances, " + tenants + " tenants");
           Map<String, LoadRecorder> phases = Map.of("two-instances", run);
