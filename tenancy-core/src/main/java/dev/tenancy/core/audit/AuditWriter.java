@@ -242,12 +242,60 @@ final class AuditWriter implements Runnable {
     flushes.forEach(done -> done.complete(null));
   }
 
-  /** Stores the events, retrying until the sink takes them: nothing recorded is ever given up. */
+  /**
+   * Stores the events, retrying until the sink takes them: nothing recorded is ever given up. The batch goes to the
+   * sink in one append; if another instance has moved one of its chains on, the batch is stored chain by chain
+   * instead, so that one contended chain costs a re-read of itself rather than holding back every other chain.
+   */
   private void store(List<Pending> events) {
     List<Pending> pending = new ArrayList<>(events);
     long backoff = MIN_BACKOFF_NANOS;
+    while (true) {
+      try {
+        List<AuditRecord> records = seal(pending);
+        if (!records.isEmpty()) {
+          sink.append(records);
+          commit(pending, records);
+        }
+        return;
+      } catch (AuditChainConflictException e) {
+        LOG.debug("Audit chain {} moved on under another writer at {}; storing this batch chain by chain", e.chain(),
+            e.sequence());
+        storeChainByChain(pending, e);
+        return;
+      } catch (RuntimeException e) {
+        // Keep the heads: if the failed append did store the batch after all, the retry conflicts and reconcile()
+        // finds the events already there instead of storing them twice.
+        tell(e, "storing " + pending.size() + " audit events failed; they are kept and retried in "
+            + TimeUnit.NANOSECONDS.toMillis(backoff) + " ms");
+        pause(backoff);
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+      }
+    }
+  }
+
+  /**
+   * After a conflict on a whole batch: each chain is sealed after its own head and appended on its own. Only the chain
+   * that conflicted is re-read at once; any other chain that moved on conflicts on its own append and is re-read then.
+   */
+  private void storeChainByChain(List<Pending> pending, AuditChainConflictException conflict) {
+    Map<String, List<Pending>> byChain = new LinkedHashMap<>();
+    for (Pending event : pending) {
+      byChain.computeIfAbsent(event.event().chain(), chain -> new ArrayList<>()).add(event);
+    }
+    // A sink that names a chain outside the batch is answered by re-reading every chain, as reconcile() does.
+    boolean named = byChain.containsKey(conflict.chain());
+    for (Map.Entry<String, List<Pending>> chain : byChain.entrySet()) {
+      storeChain(chain.getValue(), !named || chain.getKey().equals(conflict.chain()) ? conflict : null);
+    }
+  }
+
+  /** Stores one chain's events, re-reading the chain after each conflict; backs off only if conflicts persist. */
+  private void storeChain(List<Pending> chainEvents, @Nullable AuditChainConflictException first) {
+    List<Pending> pending = new ArrayList<>(chainEvents);
+    long backoff = MIN_BACKOFF_NANOS;
     int conflicts = 0;
-    @Nullable AuditChainConflictException conflict = null;
+    @Nullable AuditChainConflictException conflict = first;
     while (!pending.isEmpty()) {
       try {
         if (conflict != null) {
@@ -265,7 +313,7 @@ final class AuditWriter implements Runnable {
         commit(pending, records);
         return;
       } catch (AuditChainConflictException e) {
-        // Another instance appended to one of these chains first: re-read it and seal after its records at once.
+        // Another instance appended to this chain first: re-read it and seal after its records at once.
         LOG.debug("Audit chain {} moved on under another writer at {}; sealing again", e.chain(), e.sequence());
         conflict = e;
         if (++conflicts >= CONFLICTS_BEFORE_BACKOFF) {
@@ -273,8 +321,6 @@ final class AuditWriter implements Runnable {
           backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
         }
       } catch (RuntimeException e) {
-        // Keep the heads: if the failed append did store the batch after all, the retry conflicts and reconcile()
-        // finds the events already there instead of storing them twice.
         tell(e, "storing " + pending.size() + " audit events failed; they are kept and retried in "
             + TimeUnit.NANOSECONDS.toMillis(backoff) + " ms");
         pause(backoff);
