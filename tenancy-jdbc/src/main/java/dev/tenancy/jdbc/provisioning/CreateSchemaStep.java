@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -25,6 +26,10 @@ import org.jspecify.annotations.Nullable;
  * methods are idempotent: provisioning again creates nothing and applies only migrations that are still pending
  * (which is also how to upgrade a tenant after a release). A failing migration throws, so {@code TenantService}
  * compensates by dropping the schema.
+ *
+ * <p>On H2 the step creates and drops one schema at a time: H2 locks its catalogue for each schema change, and
+ * migrations of several tenants at once failed with "Timeout trying to lock table SYS". PostgreSQL runs them in
+ * parallel.
  *
  * <p>The DataSource must be the raw (admin) one, with the right to create schemas — never a tenant-bound one. On
  * PostgreSQL the schema and its tables belong to that role; grant the application role what it needs from a
@@ -42,6 +47,8 @@ public final class CreateSchemaStep implements ProvisioningStep {
   private final DataSource dataSource;
   private final String schemaPrefix;
   private final TenantMigrations migrations;
+  private final ReentrantLock h2Catalogue = new ReentrantLock();
+  private volatile @Nullable Boolean h2;
 
   private CreateSchemaStep(DataSource dataSource, String schemaPrefix, TenantMigrations migrations) {
     this.dataSource = dataSource;
@@ -80,8 +87,15 @@ public final class CreateSchemaStep implements ProvisioningStep {
   @Override
   public void provision(Tenant tenant) throws SQLException {
     String schema = schemaName(tenant.slug());
-    execute("CREATE SCHEMA IF NOT EXISTS " + SqlIdentifiers.quote(schema));
-    migrations.migrate(TenantMigrations.configure().dataSource(dataSource).createSchemas(false), tenant, schema);
+    boolean serial = lockOnH2();
+    try {
+      execute("CREATE SCHEMA IF NOT EXISTS " + SqlIdentifiers.quote(schema));
+      migrations.migrate(TenantMigrations.configure().dataSource(dataSource).createSchemas(false), tenant, schema);
+    } finally {
+      if (serial) {
+        h2Catalogue.unlock();
+      }
+    }
   }
 
   /**
@@ -92,7 +106,29 @@ public final class CreateSchemaStep implements ProvisioningStep {
    */
   @Override
   public void deprovision(Tenant tenant) throws SQLException {
-    execute("DROP SCHEMA IF EXISTS " + SqlIdentifiers.quote(schemaName(tenant.slug())) + " CASCADE");
+    boolean serial = lockOnH2();
+    try {
+      execute("DROP SCHEMA IF EXISTS " + SqlIdentifiers.quote(schemaName(tenant.slug())) + " CASCADE");
+    } finally {
+      if (serial) {
+        h2Catalogue.unlock();
+      }
+    }
+  }
+
+  /** Takes the catalogue lock when the database is H2 (asked once); returns whether it did. */
+  private boolean lockOnH2() throws SQLException {
+    Boolean known = h2;
+    if (known == null) {
+      try (Connection connection = dataSource.getConnection()) {
+        known = "H2".equals(connection.getMetaData().getDatabaseProductName());
+      }
+      h2 = known;
+    }
+    if (known) {
+      h2Catalogue.lock();
+    }
+    return known;
   }
 
   private void execute(String sql) throws SQLException {
