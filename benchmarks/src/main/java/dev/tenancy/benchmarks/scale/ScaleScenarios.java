@@ -61,7 +61,8 @@ public final class ScaleScenarios {
    * Runs the scenario.
    *
    * @param args {@code rls|schema}, optionally {@code --quick}, {@code --out DIR} (default {@code .}) and
-   *     {@code --tenants N} (more than 100; overrides the mode's count, for trying the scenario out)
+   *     {@code --tenants N} (more than 100; overrides the mode's count, for trying the scenario out),
+   *     {@code --sequential} (CPU batches visit tenants in load order instead of at random)
    * @throws Exception if the scenario fails (a wrong row count, a refused request, a database error)
    */
   public static void main(String[] args) throws Exception {
@@ -69,16 +70,18 @@ public final class ScaleScenarios {
     boolean quick = false;
     Path out = Path.of(".");
     int tenantsOverride = 0;
+    boolean sequential = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
         case "--out" -> out = Path.of(args[++i]);
         case "--tenants" -> tenantsOverride = Integer.parseInt(args[++i]);
+        case "--sequential" -> sequential = true;
         default -> mode = ScaleMode.parse(args[i]);
       }
     }
     if (mode == null) {
-      System.err.println("usage: ScaleScenarios <rls|schema> [--quick] [--out DIR]");
+      System.err.println("usage: ScaleScenarios <rls|schema> [--quick] [--out DIR] [--tenants N] [--sequential]");
       System.exit(2);
       return;
     }
@@ -93,14 +96,15 @@ public final class ScaleScenarios {
     }
     List<SummaryRow> rows;
     try (ScaleFixture fixture = ScaleFixture.create(mode, database)) {
-      rows = run(mode, quick, tenantsOverride > 0 ? tenantsOverride : mode.tenants(quick), fixture);
+      rows = run(mode, quick, tenantsOverride > 0 ? tenantsOverride : mode.tenants(quick), sequential, fixture);
     }
     print(mode, quick, rows);
     SummaryRow.write(summary, rows);
     System.out.println("wrote " + summary);
   }
 
-  private static List<SummaryRow> run(ScaleMode mode, boolean quick, int tenants, ScaleFixture fixture)
+  private static List<SummaryRow> run(ScaleMode mode, boolean quick, int tenants, boolean sequential,
+      ScaleFixture fixture)
       throws SQLException {
     if (tenants <= SMALL) {
       throw new IllegalArgumentException("--tenants must be more than " + SMALL);
@@ -131,16 +135,16 @@ public final class ScaleScenarios {
 
     // Everything the harness holds during the heap readings is allocated now.
     SplittableRandom random = new SplittableRandom(12);
-    int[][] smallOrders = orders(random, SMALL, batch);
-    int[][] allOrders = orders(random, tenants, batch);
-    int[][] spreadOrders = orders(random, SMALL, batch);
+    int[][] smallOrders = orders(random, SMALL, batch, sequential);
+    int[][] allOrders = orders(random, tenants, batch, sequential);
+    int[][] spreadOrders = orders(random, SMALL, batch, sequential);
     long[] cpuSmall = new long[REPETITIONS];
     long[] cpuAll = new long[REPETITIONS];
     long[] cpuSpread = new long[REPETITIONS];
     long[] memorySmall = new long[REPETITIONS];
     long[] memoryAll = new long[REPETITIONS];
-    int[][] allOrdersLong = orders(random, tenants, IN_MEMORY_FACTOR * batch);
-    int[][] smallOrdersLong = orders(random, SMALL, IN_MEMORY_FACTOR * batch);
+    int[][] allOrdersLong = orders(random, tenants, IN_MEMORY_FACTOR * batch, sequential);
+    int[][] smallOrdersLong = orders(random, SMALL, IN_MEMORY_FACTOR * batch, sequential);
     long[] wallAll = new long[REPETITIONS];
     long[] tripsAll = new long[REPETITIONS];
 
@@ -282,11 +286,14 @@ public final class ScaleScenarios {
     }
   }
 
-  private static int[][] orders(SplittableRandom random, int tenants, int batch) {
+  private static int[][] orders(SplittableRandom random, int tenants, int batch, boolean sequential) {
     int[][] orders = new int[REPETITIONS][batch];
     for (int[] order : orders) {
+      // --sequential: the same work in the order the tenants were loaded, from a random start, so the objects a
+      // request touches lie next to the previous one's; if the slope then vanishes, it is the memory hierarchy.
+      int start = random.nextInt(tenants);
       for (int i = 0; i < batch; i++) {
-        order[i] = random.nextInt(tenants);
+        order[i] = sequential ? (start + i) % tenants : random.nextInt(tenants);
       }
     }
     return orders;
