@@ -29,7 +29,23 @@ final class PoolCredentials {
    * @return a non-pooling DataSource connecting as {@code username}
    */
   static DataSource as(DataSource pool, String username, @Nullable String password) {
-    return DataSourceBuilder.derivedFrom(pool).type(SimpleDriverDataSource.class).username(username)
-        .password(password).build();
+    return as(pool, username, password, null);
+  }
+
+  /**
+   * @param pool the pool whose URL (and driver, unless given) to use
+   * @param username the role
+   * @param password its password, or null
+   * @param driverClassName the driver to use instead of the pool's, or null/blank for the pool's
+   * @return a non-pooling DataSource connecting as {@code username}
+   */
+  static DataSource as(DataSource pool, String username, @Nullable String password,
+      @Nullable String driverClassName) {
+    DataSourceBuilder<?> builder = DataSourceBuilder.derivedFrom(pool).type(SimpleDriverDataSource.class)
+        .username(username).password(password);
+    if (driverClassName != null && !driverClassName.isBlank()) {
+      builder.driverClassName(driverClassName);
+    }
+    return builder.build();
   }
 }

@@ -18,7 +18,6 @@ import org.springframework.boot.flyway.autoconfigure.FlywayProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthContributor;
-import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.boot.jdbc.autoconfigure.ApplicationDataSourceScriptDatabaseInitializer;
 import org.springframework.boot.jdbc.health.DataSourceHealthIndicator;
 import org.springframework.boot.sql.autoconfigure.init.ApplicationScriptDatabaseInitializer;
@@ -29,7 +28,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import org.springframework.jdbc.datasource.init.DatabasePopulator;
 import org.springframework.util.StringUtils;
 
@@ -139,12 +137,8 @@ public final class TenancyDataSourceInitializationAutoConfiguration {
         }
         DataSource pool = wrapper.poolOf(chosen);
         if (pool != chosen && properties.getUrl() == null && StringUtils.hasText(properties.getUser())) {
-          DataSourceBuilder<?> builder = DataSourceBuilder.derivedFrom(pool).type(SimpleDriverDataSource.class)
-              .username(properties.getUser()).password(properties.getPassword());
-          if (StringUtils.hasText(properties.getDriverClassName())) {
-            builder.driverClassName(properties.getDriverClassName());
-          }
-          pool = builder.build();
+          pool = PoolCredentials.as(pool, properties.getUser(), properties.getPassword(),
+              properties.getDriverClassName());
         }
         configuration.dataSource(pool);
       };
