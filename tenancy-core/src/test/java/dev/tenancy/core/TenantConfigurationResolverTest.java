@@ -37,6 +37,38 @@ class TenantConfigurationResolverTest {
     assertThat(effective.findApiVersion()).hasValue("2025-01");
   }
 
+  /** Every request resolves its tenant: tenants without overrides share their tier's configuration, nothing is built. */
+  @Test
+  void resolve_tenantsWithoutOverrides_shareOneConfigurationPerTier() {
+    TenantConfigurationResolver resolver =
+        TenantConfigurationResolver.of(TierCatalog.builtIn(), EnvironmentOverrides.none());
+
+    EffectiveConfiguration first = resolver.resolve(acme, TenantConfiguration.ofTier("pro"));
+    EffectiveConfiguration second = resolver.resolve(TenantSlug.of("other"), TenantConfiguration.ofTier("pro"));
+
+    assertThat(second).isSameAs(first);
+    Tier pro = TierCatalog.builtIn().require("pro");
+    assertThat(first).isEqualTo(new EffectiveConfiguration("pro", pro.features(), pro.limits(), null, Map.of()));
+    assertThat(resolver.resolve(acme, TenantConfiguration.ofTier("free")).tier()).isEqualTo("free");
+  }
+
+  /** Sharing must never hand one tenant's override to another on the same tier. */
+  @Test
+  void resolve_oneTenantOverridesALimit_theOthersOnTheTierKeepTheTierValue() {
+    EnvironmentOverrides env = EnvironmentOverrides.from(Map.of("TENANCY_TENANT_ACME_REALTY__FEATURE_SSO", "true"));
+    TenantConfigurationResolver resolver = TenantConfigurationResolver.of(TierCatalog.builtIn(), env);
+
+    EffectiveConfiguration overridden = resolver.resolve(TenantSlug.of("beta"),
+        TenantConfiguration.ofTier("free").withLimit("apiCallsPerMonth", 7));
+    EffectiveConfiguration fromEnvironment = resolver.resolve(acme, TenantConfiguration.ofTier("free"));
+    EffectiveConfiguration plain = resolver.resolve(TenantSlug.of("gamma"), TenantConfiguration.ofTier("free"));
+
+    assertThat(overridden.limit(StandardLimit.API_CALLS_PER_MONTH)).hasValue(7L);
+    assertThat(fromEnvironment.isEnabled("sso")).isTrue();
+    assertThat(plain.limit(StandardLimit.API_CALLS_PER_MONTH)).hasValue(10_000L);
+    assertThat(plain.isEnabled("sso")).isFalse();
+  }
+
   @Test
   void resolve_environmentTier_choosesWhichTierDefaultsApply() {
     EnvironmentOverrides env = EnvironmentOverrides.from(Map.of("TENANCY_TENANT_ACME_REALTY__TIER", "enterprise"));
@@ -77,7 +109,8 @@ class TenantConfigurationResolverTest {
 
   @Test
   void resolve_tierMissingFromCatalog_isRefusedNamingKnownTiers() {
-    TenantConfigurationResolver resolver = TenantConfigurationResolver.of(TierCatalog.builtIn(), EnvironmentOverrides.none());
+    TenantConfigurationResolver resolver =
+        TenantConfigurationResolver.of(TierCatalog.builtIn(), EnvironmentOverrides.none());
     assertThatThrownBy(() -> resolver.resolve(acme, TenantConfiguration.ofTier("gold")))
         .isInstanceOf(TenantValidationException.class)
         .hasMessageContaining("gold").hasMessageContaining("free");
