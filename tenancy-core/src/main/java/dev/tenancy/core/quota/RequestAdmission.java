@@ -80,8 +80,9 @@ final class RequestAdmission {
     EffectiveConfiguration config = tenant.configuration();
     OptionalLong monthly = config.limit(StandardLimit.API_CALLS_PER_MONTH);
     long limit = monthly.isPresent() ? Math.max(0, monthly.getAsLong()) : Long.MAX_VALUE;
-    String name = keys.apiCallsName(id);
-    String counterKey = keys.counter(name, period);
+    QuotaKeys.TenantKeys tenantKeys = keys.of(id);
+    String name = tenantKeys.apiCallsName();
+    String counterKey = keys.apiCallsCounter(tenantKeys, period);
     Instant expiresAt = period.end().plus(counterSlack);
     RateLimitHeaders rateHeaders = null;
     CounterUpdate count;
@@ -92,7 +93,7 @@ final class RequestAdmission {
       return QuotaDecision.deny(id, RATE_LIMIT, 0, 0, BLOCKED_RETRY, new RateLimitHeaders(0, 0, BLOCKED_RETRY));
     } else if (rate != null) {
       // Rate and counter in one store call: one round trip to a shared store.
-      Admission admission = store.admit(keys.rate(id), rate.interval(), rate.tolerance(), counterKey, limit,
+      Admission admission = store.admit(tenantKeys.rate(), rate.interval(), rate.tolerance(), counterKey, limit,
           expiresAt);
       RateDecision step = admission.rate();
       if (!step.allowed()) {

@@ -45,4 +45,27 @@ class QuotaKeysTest {
     assertThat(keys.apiCallsName(sameTenantOtherInstance)).isSameAs(keys.apiCallsName(ACME));
     assertThat(keys.counter(keys.apiCallsName(ACME), JANUARY)).isSameAs(keys.counter(keys.apiCallsName(ACME), JANUARY));
   }
+
+  /** The usage persister and {@code QuotaManager.usage} read the counter a request counts on through the other path. */
+  @Test
+  void apiCallsCounter_keptWithTheTenant_isTheKeyTheCounterPathSpells() {
+    QuotaKeys.TenantKeys acme = keys.of(ACME);
+
+    String january = keys.apiCallsCounter(acme, JANUARY);
+
+    assertThat(january).isEqualTo(keys.counter(keys.apiCallsName(ACME), JANUARY))
+        .isEqualTo("tenancy:quota:{3f2b8c1e-6d4a-4f1b-9c7e-2a5d8e0f1b3c}:apiCalls:2026-01");
+    assertThat(keys.apiCallsCounter(keys.of(TenantId.of(ACME.toString())), JANUARY)).isSameAs(january);
+  }
+
+  @Test
+  void apiCallsCounter_monthTurnsAndAnEqualPeriodComesBack_keyFollowsThePeriod() {
+    QuotaKeys.TenantKeys acme = keys.of(ACME);
+    QuotaPeriod januaryAgain = QuotaPeriod.of(YearMonth.of(2026, 1), ZoneOffset.UTC);
+
+    assertThat(keys.apiCallsCounter(acme, JANUARY)).endsWith(":apiCalls:2026-01");
+    assertThat(keys.apiCallsCounter(acme, FEBRUARY)).endsWith(":apiCalls:2026-02");
+    assertThat(keys.apiCallsCounter(acme, januaryAgain)).endsWith(":apiCalls:2026-01");
+    assertThat(keys.apiCallsCounter(acme, JANUARY)).endsWith(":apiCalls:2026-01");
+  }
 }
