@@ -72,6 +72,24 @@ class TenantCacheTest {
     assertThat(loads).hasValue(4);
   }
 
+  /**
+   * Only a sample of hits is recorded for the eviction policy; a tenant served on every request must still be the one
+   * the policy keeps when a stream of tenants seen once passes through a full cache (without any recorded hit, the
+   * policy could not tell it from them).
+   */
+  @Test
+  void byId_hotTenantAmongManySeenOnce_staysCached() {
+    TenantCache small = new TenantCache(Duration.ofHours(1), 10, Ticker.systemTicker());
+    small.byId(active.id(), this::load);
+    for (int i = 0; i < 200; i++) {
+      for (int read = 0; read < 20; read++) {
+        small.byId(active.id(), this::load);
+      }
+      small.byId(TenantId.random(), id -> Optional.empty());
+    }
+    assertThat(loads).hasValue(1);
+  }
+
   private Optional<Tenant> load(TenantId id) {
     loads.incrementAndGet();
     return Optional.of(suspended);
