@@ -43,4 +43,18 @@ class TenantIdTest {
     assertThat(a).isNotEqualTo(b);
     assertThat(TenantId.isValid(a.toString())).isTrue();
   }
+
+  /** Ids are map keys everywhere (caches, quota state): equal ids from any source must meet in one entry. */
+  @Test
+  void sameUuidFromTextAndFromUuid_equalWithEqualHashes_andUnequalToAnother() {
+    UUID uuid = UUID.fromString("3f2504e0-4f89-41d3-9a0c-0305e82c3301");
+    TenantId fromUuid = TenantId.of(uuid);
+    TenantId fromText = TenantId.of("3F2504E0-4F89-41D3-9A0C-0305E82C3301");
+    java.util.Map<TenantId, String> byId = new java.util.HashMap<>(java.util.Map.of(fromUuid, "acme"));
+
+    assertThat(fromText).isEqualTo(fromUuid).hasSameHashCodeAs(fromUuid).isNotSameAs(fromUuid);
+    assertThat(byId).containsEntry(fromText, "acme");
+    assertThat(TenantId.of(new UUID(uuid.getLeastSignificantBits(), uuid.getMostSignificantBits())))
+        .isNotEqualTo(fromUuid);
+  }
 }
