@@ -17,8 +17,9 @@ import org.jspecify.annotations.Nullable;
  * check, and the store then hashed each new string (60 to 70 characters) again: with the rate parameters derived per
  * call ({@link RateLimit#of}), some 85 of 224 ns per check (docs/performance.md).
  * The keys of recently seen tenants are therefore kept, as the same string instances (whose hash the JDK caches), in
- * two small caches bounded by {@link #CACHED_TENANTS}: a tenant beyond that has its keys spelled out again, nothing
- * more. Lookups are quiet (not recorded for the eviction policy, whose shared bookkeeping would cost more than they
+ * two small caches bounded by {@link #CACHED_TENANTS} — one per tenant (with its current month's API-call key, so a
+ * request looks up one entry), one per other counter name — and a tenant beyond that has its keys spelled out again,
+ * nothing more. Lookups are quiet (not recorded for the eviction policy, whose shared bookkeeping would cost more than they
  * save); a tenant whose keys were evicted is put back, and tenants put back often are the ones the policy keeps.
  */
 final class QuotaKeys {
